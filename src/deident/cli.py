@@ -1,0 +1,133 @@
+"""The `deident` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from deident.batch import UsageError
+from deident.core import Deidentifier, FolderReport
+from deident.errors import DeidentError, KeyFileError
+from deident.formats import text as text_format
+from deident.keys import generate_key
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Pseudonymize French documents with consistent, keyed surrogates.",
+)
+stderr = Console(stderr=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class DateScope(StrEnum):
+    document = "document"
+    folder = "folder"
+    project = "project"
+
+
+KeyFileOption = Annotated[
+    Path | None,
+    typer.Option("--key-file", "-k", help="Secret key file (default: $DEIDENT_KEY_FILE, "
+                 "else a key created in your config folder)."),
+]
+
+
+@app.command()
+def pseudonymize(
+    src: Annotated[str, typer.Argument(help="A .txt file, a folder, or - for stdin.")],
+    dst: Annotated[str, typer.Argument(help="Output file, new folder, or - for stdout.")],
+    key_file: KeyFileOption = None,
+    date_scope: Annotated[DateScope, typer.Option(help="Dates shift by one offset per "
+                                                  "document, folder or project.")] = DateScope.document,
+    report: Annotated[Path | None, typer.Option(help="Write a JSON report here "
+                                                "(counts and types, never values).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Replace personal data in SRC with keyed pseudonyms and write the result to DST."""
+    try:
+        deidentifier = Deidentifier(key_file, date_scope=date_scope.value)
+        if src == "-":
+            _pseudonymize_stream(deidentifier, dst)
+            return
+        source = Path(src)
+        if source.is_dir():
+            folder_report = deidentifier.pseudonymize_folder(source, Path(dst))
+        elif source.is_file():
+            if dst == "-":
+                raise UsageError("writing a file to stdout: use `deident pseudonymize - -` "
+                                 "with the file on stdin")
+            folder_report = FolderReport([deidentifier.pseudonymize_file(source, Path(dst))])
+        else:
+            raise UsageError(f"source not found: {source}")
+    except (UsageError, KeyFileError) as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except DeidentError as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_FINDINGS) from None
+    if report is not None:
+        report.write_text(json.dumps(_report_json(folder_report), indent=2, ensure_ascii=False)
+                          + "\n", encoding="utf-8")
+    if not quiet:
+        print_summary(folder_report)
+    raise typer.Exit(EXIT_OK if folder_report.ok else EXIT_FINDINGS)
+
+
+def _pseudonymize_stream(deidentifier: Deidentifier, dst: str) -> None:
+    data = sys.stdin.buffer.read()
+    text, encoding = text_format.decode(data)
+    result = deidentifier.pseudonymize_text(text)
+    payload = text_format.encode(result.text, encoding)
+    if dst == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    else:
+        Path(dst).write_bytes(payload)
+
+
+def _report_json(folder_report: FolderReport) -> dict:
+    return {
+        "files": [asdict(f) for f in folder_report.files],
+        "totals": {"status": folder_report.statuses(), "entities": folder_report.totals()},
+    }
+
+
+def print_summary(folder_report: FolderReport) -> None:
+    files = Table(title="deident: files", show_edge=False)
+    files.add_column("file")
+    files.add_column("status")
+    files.add_column("entities replaced")
+    files.add_column("note")
+    for f in folder_report.files:
+        style = {"done": "green", "refused": "yellow"}.get(f.status, "red")
+        counts = ", ".join(f"{k} {v}" for k, v in f.entities.items())
+        files.add_row(f.source, f"[{style}]{f.status}[/{style}]", counts, f.reason)
+    stderr.print(files)
+    totals = ", ".join(f"{k} {v}" for k, v in folder_report.totals().items()) or "none"
+    statuses = ", ".join(f"{k} {v}" for k, v in folder_report.statuses().items())
+    stderr.print(f"[bold]{statuses}[/bold]; entities replaced: {totals}")
+
+
+@app.command()
+def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key.")]) -> None:
+    """Create a new random project key (mode 0600). Keep it apart from shared files."""
+    try:
+        generate_key(path)
+    except KeyFileError as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    stderr.print(f"key written to {path}")
+
+
+if __name__ == "__main__":
+    app()

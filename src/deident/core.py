@@ -1,0 +1,207 @@
+"""The public entry point: a Deidentifier loads the models once and pseudonymizes
+texts, files and folders (read -> analyze -> pseudonymize -> write -> verify)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from deident.analyzer import DEFAULT_MODEL, DEFAULT_THRESHOLD, Analyzer
+from deident.anonymizer import SurrogateAnonymizer
+from deident.document import Document
+from deident.entities import DATE, Entity
+from deident.errors import DeidentError, RefusedError
+from deident.formats import adapter_for
+from deident.keys import resolve_key
+from deident.pseudonyms import Pseudonymizer
+
+_LEAK_MIN_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Result:
+    """A pseudonymized text and what was replaced (types and input positions, no values)."""
+
+    text: str
+    entities: tuple[Entity, ...]
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(e.type for e in self.entities))
+
+    def __repr__(self) -> str:
+        return f"Result(chars={len(self.text)}, entities={self.counts()})"
+
+
+@dataclass
+class FileReport:
+    source: str
+    output: str | None
+    status: str  # "done" | "refused" | "failed"
+    reason: str = ""
+    entities: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class FolderReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == "done" for f in self.files)
+
+    def totals(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for report in self.files:
+            counts.update(report.entities)
+        return dict(sorted(counts.items()))
+
+    def statuses(self) -> dict[str, int]:
+        return dict(Counter(f.status for f in self.files))
+
+
+class Deidentifier:
+    """Load once, reuse: the spaCy pipeline and the recognizers are built in __init__."""
+
+    def __init__(
+        self,
+        key_file: str | Path | None = None,
+        *,
+        key: bytes | None = None,
+        date_scope: str = "document",
+        max_date_shift_days: int = 365,
+        model_name: str = DEFAULT_MODEL,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.pseudonymizer = Pseudonymizer(
+            key if key is not None else resolve_key(key_file),
+            date_scope=date_scope,
+            max_date_shift_days=max_date_shift_days,
+        )
+        self.analyzer = Analyzer(model_name=model_name, threshold=threshold)
+        self.anonymizer = SurrogateAnonymizer()
+
+    def __repr__(self) -> str:
+        return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
+
+    # -- texts ---------------------------------------------------------------------------
+    def pseudonymize_text(self, text: str, *, scope_id: str | None = None) -> Result:
+        return next(self.pseudonymize_texts([text], scope_ids=[scope_id]))
+
+    def pseudonymize_texts(
+        self, texts: Iterable[str], *, scope_ids: Iterable[str | None] | None = None
+    ) -> Iterator[Result]:
+        """Many texts in one batched NLP pass (one document each for date shifting)."""
+        texts = list(texts)
+        ids = list(scope_ids) if scope_ids is not None else [None] * len(texts)
+        for text, scope, entities in zip(texts, ids, self.analyzer.analyze_many(texts),
+                                         strict=True):
+            session = self.pseudonymizer.session(text, self._scope(scope, text))
+            session.register(entities)
+            yield Result(self.anonymizer.apply(text, entities, session), tuple(entities))
+
+    def _scope(self, scope_id: str | None, text: str) -> str:
+        if self.pseudonymizer.date_scope == "project":
+            return ""
+        if scope_id is not None:
+            return scope_id
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    # -- documents -----------------------------------------------------------------------
+    def pseudonymize_document(self, document: Document) -> tuple[list[str], list[Entity], set[str]]:
+        """New text per block, the entities (joined-text coordinates) and the original
+        values the output must not contain."""
+        joined, offsets = document.joined()
+        entities = self.analyzer.analyze(joined)
+        session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
+        session.register(entities)
+        new_texts = []
+        for block, offset in zip(document.blocks, offsets, strict=True):
+            end = offset + len(block.text)
+            local = [
+                Entity(max(e.start, offset) - offset, min(e.end, end) - offset, e.type, e.score,
+                       e.hint)
+                for e in entities if e.start < end and offset < e.end
+            ]
+            new_texts.append(self.anonymizer.apply(block.text, local, session))
+        originals = {joined[e.start:e.end] for e in entities if e.type != DATE}
+        return new_texts, entities, originals
+
+    # -- files and folders ---------------------------------------------------------------
+    def pseudonymize_file(self, src: str | Path, dst: str | Path, *,
+                          scope_id: str | None = None) -> FileReport:
+        """Write a pseudonymized copy of `src` to `dst`, or nothing at all if it is refused."""
+        src, dst = Path(src), Path(dst)
+        started = time.perf_counter()
+        report = FileReport(source=str(src), output=None, status="done")
+        try:
+            adapter = adapter_for(src)
+            scope = scope_id if scope_id is not None else self._file_scope(src)
+            document = adapter.read(src, scope)
+            new_texts, entities, originals = self.pseudonymize_document(document)
+            _write_verified(adapter, document, new_texts, originals, dst)
+            report.output = str(dst)
+            report.entities = dict(sorted(Counter(e.type for e in entities).items()))
+        except RefusedError as exc:
+            report.status, report.reason = "refused", exc.reason
+        except (DeidentError, OSError) as exc:
+            report.status, report.reason = "failed", _safe_reason(exc)
+        report.seconds = round(time.perf_counter() - started, 4)
+        return report
+
+    def _file_scope(self, src: Path) -> str:
+        scope = self.pseudonymizer.date_scope
+        if scope == "folder":
+            return str(src.parent.as_posix())
+        return src.as_posix()
+
+    def pseudonymize_folder(self, src: str | Path, dst: str | Path) -> FolderReport:
+        from deident.batch import run_folder
+
+        return run_folder(self, Path(src), Path(dst))
+
+
+def _write_verified(adapter, document: Document, new_texts: list[str], originals: set[str],
+                    dst: Path) -> None:
+    """Write to a private temporary file, re-read it, and only then move it into place."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=dst.suffix, dir=dst.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        adapter.write(document, new_texts, tmp)
+        leaked = count_leaks(originals, adapter.read_back(tmp))
+        if leaked:
+            raise RefusedError(f"verification failed: {leaked} detected value(s) still present")
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def count_leaks(originals: set[str], texts: list[str]) -> int:
+    """How many original values still stand, as whole words, in the output texts."""
+    values = [v for v in originals if len(v.strip()) >= _LEAK_MIN_CHARS]
+    if not values:
+        return 0
+    finder = regex.compile(
+        r"(?<![\w])(?:" + "|".join(regex.escape(v) for v in sorted(values, key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    return len({m.group() for text in texts for m in finder.finditer(text)})
+
+
+def _safe_reason(exc: Exception) -> str:
+    """An error's class and errno text only: messages of third-party errors may quote content."""
+    if isinstance(exc, DeidentError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{type(exc).__name__}: {exc.strerror}"
+    return type(exc).__name__

@@ -1,0 +1,30 @@
+"""A document as the pipeline sees it: text blocks with locators, analysed as one text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit an adapter can rewrite, e.g. a text file, a DOCX paragraph, a PDF line."""
+
+    text: str
+    locator: str
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    scope_id: str  # identifies the document for date shifting (not content)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def joined(self) -> tuple[str, list[int]]:
+        """All blocks as one text, and each block's start offset in it."""
+        offsets, position = [], 0
+        for block in self.blocks:
+            offsets.append(position)
+            position += len(block.text) + len(BLOCK_SEPARATOR)
+        return BLOCK_SEPARATOR.join(b.text for b in self.blocks), offsets

@@ -1,0 +1,18 @@
+"""One adapter per format: read a file into a Document, write a new file from new block texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from deident.errors import UnsupportedFormatError
+from deident.formats import text
+
+ADAPTERS: dict[str, ModuleType] = {".txt": text}
+
+
+def adapter_for(path: Path) -> ModuleType:
+    adapter = ADAPTERS.get(path.suffix.lower())
+    if adapter is None:
+        raise UnsupportedFormatError(f"unsupported file type '{path.suffix or '(none)'}'")
+    return adapter

@@ -1,0 +1,28 @@
+"""Text normalization shared by recognizers, propagation and keyed surrogates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
+_SPACES = re.compile(r"[\s\-_]+")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive key: "DUPONT", "Dupont", "dupont" agree."""
+    folded = strip_accents(text.translate(_APOSTROPHES)).casefold()
+    return _SPACES.sub(" ", folded).strip()
+
+
+def digits_only(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def alnum_only(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).upper()

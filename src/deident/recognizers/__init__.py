@@ -1,0 +1,29 @@
+"""French recognizers in Presidio's shape, selected by the registry for language "fr"."""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from deident.lexicons import Lexicons
+from deident.recognizers.address import address_recognizers
+from deident.recognizers.dates import FrenchDateRecognizer
+from deident.recognizers.identifiers import identifier_recognizers
+from deident.recognizers.nir import FrNirRecognizer
+from deident.recognizers.person import person_recognizers
+from deident.recognizers.phone import FrenchPhoneRecognizer
+from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
+
+LANGUAGE = "fr"
+
+
+def french_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
+    return [
+        *person_recognizers(lexicons),
+        FrNirRecognizer(),
+        FrenchPhoneRecognizer(),
+        FrenchEmailRecognizer(),
+        FrenchUrlRecognizer(),
+        FrenchDateRecognizer(),
+        *address_recognizers(lexicons),
+        *identifier_recognizers(),
+    ]

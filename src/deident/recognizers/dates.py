@@ -1,0 +1,25 @@
+"""Calendar dates in every written French form (patterns shared with the date shifter)."""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from deident.dates import DATE_PATTERNS
+from deident.entities import DATE
+
+
+class FrenchDateRecognizer(PatternRecognizer):
+    CONTEXT = [
+        "né", "née", "naissance", "date", "le", "du", "depuis", "vu", "consultation",
+        "hospitalisé", "entrée", "sortie", "admission", "opéré", "prélevé", "rdv",
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=DATE,
+            patterns=[Pattern(name, pattern, score) for name, pattern, score in DATE_PATTERNS],
+            context=self.CONTEXT,
+            supported_language="fr",
+            global_regex_flags=regex.IGNORECASE | regex.MULTILINE,
+        )

@@ -1,0 +1,122 @@
+"""Hospital identifiers by label (IPP, NDA, dossier, séjour), RPPS, FINESS and IBAN."""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+
+from deident.entities import FINESS, HOSPITAL_ID, IBAN, RPPS
+
+_FLAGS = regex.MULTILINE
+_LABEL = (
+    r"(?i:IPP|NDA|NIP|IEP|IP|N°\s*(?:de\s+|d['’]\s*)?"
+    r"(?:dossier|séjour|sejour|venue|examen|patient|admission|demande|prélèvement|"
+    r"prelevement|identification|archive|épisode|episode)|"
+    r"num[ée]ro\s+(?:de\s+|d['’]\s*)?(?:dossier|séjour|sejour|venue|examen|identification|"
+    r"patient|admission|demande|prélèvement|prelevement|épisode|episode)|"
+    r"identifiant(?:\s+(?:patient|unique|permanent))?|dossier|réf\.?|référence|"
+    r"code\s+patient|n°\s*patient)"
+)
+_LABEL_TAIL = r"(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*(?:n°|no|nº|#)?[ \t]*:?[ \t]*\n?[ \t]*"
+# Any "n°", "numéro", "ID", "référence", "code" label, then up to 40 characters of the
+# same line: the first token mixing at least 3 digits into 5+ characters is an identifier.
+_GENERIC_LABEL = (
+    r"(?<=(?<![\w])(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
+    r"code(?:-barres)?|accession number|matricule)(?![\w])[^\n]{0,40}?[\s:#°]\s*)"
+)
+_ID_TOKEN = r"(?=[A-Za-z0-9\-/._]*\d(?:[A-Za-z\-/._]*\d){2})[A-Z0-9][A-Za-z0-9\-/._]{3,30}(?<![\-/._])"
+HOSPITAL_ID_REGEX = (
+    rf"(?<=(?<![\w]){_LABEL}{_LABEL_TAIL})"
+    r"(?=[A-Z0-9\-/]*\d{3})[A-Z0-9][A-Z0-9\-/]{3,24}(?<![\-/])(?![\w])"
+)
+# A long bare number nobody else claimed: an identifier until proven otherwise.
+LONG_NUMBER_REGEX = r"(?<![\w.,/\-])\d{8,20}(?![\w]|[.,]\d)"
+
+
+class HospitalIdRecognizer(PatternRecognizer):
+    CONTEXT = ["ipp", "nda", "dossier", "séjour", "patient", "identifiant", "examen"]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=HOSPITAL_ID,
+            patterns=[
+                Pattern("labelled_id", HOSPITAL_ID_REGEX, 0.85),
+                Pattern("numbered_label", _GENERIC_LABEL + _ID_TOKEN + r"(?![\w])", 0.6),
+                Pattern("long_number", LONG_NUMBER_REGEX, 0.45),
+            ],
+            context=self.CONTEXT,
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+
+class RppsRecognizer(PatternRecognizer):
+    """RPPS: 11 digits with a Luhn check digit; labelled, or bare when the check holds."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=RPPS,
+            patterns=[
+                Pattern(
+                    "labelled_rpps",
+                    r"(?<=(?i:rpps|adeli)[^\d\n]{0,20})(?<!\d)\d{11}(?!\d)",
+                    0.85,
+                ),
+                Pattern("bare_rpps", r"(?<![\w.,/\-])10\d{9}(?![\w]|[.,]\d)", 0.3),
+            ],
+            context=["rpps", "adeli", "médecin", "praticien"],
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return True if luhn.is_valid(pattern_text) else None
+
+
+class FinessRecognizer(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=FINESS,
+            patterns=[
+                Pattern(
+                    "labelled_finess",
+                    r"(?<=(?i:finess)[^\d\n]{0,60}\n?[^\d\n]{0,5})"
+                    r"(?<![\w])(?:\d{2}|2[AB])\s?\d{7}(?![\w])",
+                    0.85,
+                ),
+                Pattern(
+                    "finess_after",
+                    r"(?<![\w])(?:\d{2}|2[AB])\s?\d{7}(?=[ \t]*\(?(?i:finess))",
+                    0.85,
+                ),
+            ],
+            context=["finess", "établissement"],
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+
+class FrenchIbanRecognizer(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=IBAN,
+            patterns=[
+                Pattern(
+                    "iban",
+                    r"(?<![\w])[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]{4}){2,7}(?:[ ]?[0-9A-Z]{1,3})?(?![\w])",
+                    0.5,
+                ),
+            ],
+            context=["iban", "rib", "bancaire", "virement", "bic"],
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return True if stdnum_iban.is_valid(pattern_text) else None
+
+
+def identifier_recognizers() -> list[EntityRecognizer]:
+    return [HospitalIdRecognizer(), RppsRecognizer(), FinessRecognizer(), FrenchIbanRecognizer()]

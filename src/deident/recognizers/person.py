@@ -1,0 +1,160 @@
+"""Person names: titles and roles, form fields, UPPERCASE surnames, a first-name lexicon,
+and spaCy's PER entities.
+
+Spans cover the name only ("M. Jean DUPONT" -> "Jean DUPONT"): titles sit in
+look-behinds, so the title survives and reads naturally before the surrogate.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from deident.entities import NER_LOCATION, NER_PERSON, PERSON
+from deident.lexicons import Lexicons
+from deident.normalize import fold
+
+UP = r"A-ZÀ-ÖØ-Þ"
+LO = r"a-zß-öø-ÿ"
+_PREFIX = r"(?:[DLNO]['’]|d['’])?"  # N'Diaye, D'Almeida, O'Neill, d'Estaing
+UPPER_WORD = rf"{_PREFIX}[{UP}][{UP}]+(?:[-'’][{UP}]+)*"
+CAP_WORD = rf"{_PREFIX}[{UP}][{LO}]+(?:[-'’][{UP}]?[{LO}]+)*"
+INITIAL = rf"[{UP}]\.(?:-?[{UP}]\.)?"
+PARTICLE = (
+    r"(?:de|du|des|le|la|d['’]|De|Du|Des|Le|La|Da|Di|Do|Dos|Das|Del|Della|Van|van|Von|von|"
+    r"der|Der|den|Ben|Ben|El|Al|Mac|Mc|Saint|Sainte|St|Ste|DE|DU|DES|LE|LA|DA|DOS|VAN|VON|EL|BEN)"
+)
+NAME_TOKEN = rf"(?:{INITIAL}|{UPPER_WORD}|{CAP_WORD})"
+_GAP = r"[ \t]+"
+NAME_SEQUENCE = (
+    rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}(?:{_GAP}(?:{PARTICLE}{_GAP})?{NAME_TOKEN}){{0,3}}"
+    rf"(?![{UP}{LO}\d])"
+)
+TITLES = (
+    r"M|MM|Mr|MR|Mme|MME|Mmes|Mlle|MLLE|Melle|Monsieur|MONSIEUR|monsieur|Madame|MADAME|"
+    r"madame|Mademoiselle|MADEMOISELLE|mademoiselle|Dr|DR|Drs|Dre|Docteur|DOCTEUR|docteur|"
+    r"Pr|PR|Professeur|PROFESSEUR|professeur|Me|Maître|IDE|IDEL|Interne|interne|Externe|"
+    r"externe|Infirmière|infirmière|Infirmier|infirmier|Sage-femme|sage-femme|Kiné|kiné|"
+    r"Kinésithérapeute|kinésithérapeute|Confrère|confrère|Consœur|consœur|Assuré|Assurée|"
+    r"Patient|Patiente|patient|patiente|Ép|ép|Vve|vve"
+)
+_TITLE_LOOKBEHIND = rf"(?<=(?<![\w])(?:{TITLES})(?:\.[ \t]*|[ \t]+))"
+_MARKERS = (
+    r"née|Née|NÉE|NEE|né|Né|épouse|Épouse|EPOUSE|ÉPOUSE|veuve|Veuve|VEUVE|dite|dit|"
+    r"s['’]appelle|se nomme|nommée?|prénommée?|fils de|fille de|mère|père|frère|sœur|"
+    r"conjoint|conjointe|époux|mari|compagnon|compagne"
+)
+_FIELD_LABELS = (
+    r"nom|noms|prénom|prénoms|prenom|prenoms|nom de naissance|nom d['’]usage|nom marital|"
+    r"nom de jeune fille|nom du patient|nom de la patiente|nom patient|identité|"
+    r"médecin traitant|médecin|praticien|signataire|rédigé par|dicté par|validé par|"
+    r"saisi par|interne|externe|correspondant|destinataire|opérateur|anesthésiste|"
+    r"chirurgien|aide opératoire|infirmière|infirmier|IDE|prescripteur|demandeur|"
+    r"personne de confiance|personne à prévenir|contact|assuré|assurée|patient|patiente|"
+    r"fils|fille|frère|sœur|soeur|mère|père|époux|épouse|conjoint|conjointe|mari|femme|"
+    r"compagnon|compagne|tuteur|tutrice|curateur|curatrice|aidant|aidante|enfant|parent"
+)
+_FIELD_VALUE_WORD = rf"(?:{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*|{INITIAL})"
+FIELD_REGEX = (
+    rf"(?<=(?<![\w])(?i:{_FIELD_LABELS})[ \t]*(?:\([^)\n]{{0,20}}\))?[ \t]*:[ \t]*"
+    rf"(?:(?:{TITLES})\.?[ \t]+)?)"
+    rf"{_FIELD_VALUE_WORD}(?:[ \t]{{1,2}}{_FIELD_VALUE_WORD}){{0,3}}(?![\w])"
+)
+
+
+class TitledPersonRecognizer(PatternRecognizer):
+    """A name after a title or role, a kinship marker, or a form label."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=PERSON,
+            patterns=[
+                Pattern("after_title", _TITLE_LOOKBEHIND + NAME_SEQUENCE, 0.85),
+                Pattern(
+                    "after_marker",
+                    rf"(?<=(?<![\w])(?:{_MARKERS})[ \t]+)(?!le |la |les |en |à )"
+                    + NAME_SEQUENCE,
+                    0.7,
+                ),
+                Pattern("form_field", FIELD_REGEX, 0.8),
+            ],
+            supported_language="fr",
+            global_regex_flags=regex.MULTILINE,
+        )
+
+
+class NameShapeRecognizer(EntityRecognizer):
+    """Names recognised by their shape plus the first-name lexicon.
+
+    "DUPONT Jeanne", "Jeanne DUPONT", "MENARD, Julien", "J. DUPONT", "Jeanne Dupont",
+    "PAUL BERNARD": a capitalised word is taken as a first name only when the lexicon
+    knows it, and no word may be a known abbreviation or common heading word.
+    """
+
+    _UPPER_SEQ = rf"{UPPER_WORD}(?:[ \t]+{UPPER_WORD}){{0,2}}"
+    _CAP_SEQ = rf"{CAP_WORD}(?:[ \t]+{CAP_WORD})?"
+    _SHAPES = (
+        # (name, regex, score) - groups: "first" = first names, "last" = surnames
+        ("upper_then_first", rf"(?P<last>{_UPPER_SEQ})[ \t]*,?[ \t]+(?P<first>{_CAP_SEQ}|{UPPER_WORD})", 0.8),
+        ("first_then_upper", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{_UPPER_SEQ})", 0.8),
+        ("initial_then_upper", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{UPPER_WORD})", 0.7),
+        ("upper_then_initial", rf"(?P<last>{UPPER_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])", 0.7),
+        ("first_then_cap", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{CAP_WORD})", 0.6),
+        ("initial_then_cap", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{CAP_WORD})", 0.55),
+        ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.65),
+    )
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lexicons = lexicons
+        self._compiled = [
+            (name, regex.compile(rf"(?<![\w'’\-.]){pattern}(?![\w'’])"), score)
+            for name, pattern, score in self._SHAPES
+        ]
+        super().__init__(supported_entities=[PERSON], supported_language="fr", name="NameShape")
+
+    def load(self) -> None:  # patterns are compiled in __init__
+        pass
+
+    def _is_first_name(self, words: str) -> bool:
+        return all(
+            fold(w) in self.lexicons.first_names
+            for w in regex.split(r"[ \t]+", words)
+        )
+
+    def _plausible_surname(self, words: str) -> bool:
+        return not any(self.lexicons.is_not_a_name(w) for w in regex.split(r"[ \t]+", words))
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        for name, pattern, score in self._compiled:
+            for match in pattern.finditer(text, overlapped=True):
+                first, last = match.group("first"), match.group("last")
+                if not first.endswith(".") and not self._is_first_name(first):
+                    continue
+                if not self._plausible_surname(last):
+                    continue
+                # "Marie Élise": two first names, less sure.
+                two_first_names = name == "first_then_cap" and self._is_first_name(last)
+                score_here = 0.5 if two_first_names else score
+                results.append(
+                    RecognizerResult(
+                        PERSON, match.start(), match.end(), score_here,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
+        return EntityRecognizer.remove_duplicates(results)
+
+
+def person_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
+    return [
+        TitledPersonRecognizer(),
+        NameShapeRecognizer(lexicons),
+        SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),
+    ]
