@@ -9,6 +9,7 @@ analyze(text) runs in named steps:
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -30,7 +31,7 @@ from deident.entities import (
     Entity,
 )
 from deident.errors import ModelNotInstalledError
-from deident.lexicons import Lexicons, load_lexicons
+from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons
 from deident.normalize import fold, strip_accents
 from deident.recognizers import LANGUAGE, french_recognizers
 
@@ -60,6 +61,12 @@ _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the
 _NUMERIC_MIN_DIGITS = 6
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
 _PARTICIPLE = regex.compile(r"(?:é|ée|és|ées)$")
+_PLACE_CUE = regex.compile(
+    r"(?i)(?:\b(?:à|a|au|aux|en|vers|sur|près\s+de|depuis|de|d['’])|"
+    r"(?:domicile|naissance|provenance|origine|résidence|adresse|ville)\s*[:(])\s*$"
+)
+_LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
+_LETTER_DATE = regex.compile(r",?\s+le\b")
 
 
 class _NoPresidioDebug(logging.Filter):
@@ -182,13 +189,7 @@ class Analyzer:
                 context_prefix_count=6, context_suffix_count=2
             ),
         )
-        self._allow_phrases = regex.compile(
-            r"(?<![\w])(?:"
-            + "|".join(_accent_tolerant(p) for p in
-                       sorted(self.lexicons.eponym_phrases, key=len, reverse=True))
-            + r")(?![\w])",
-            regex.IGNORECASE,
-        )
+        self._allow_phrases = PhraseMatcher(self.lexicons.eponym_phrases)
 
     # -- step 1 ---------------------------------------------------------------------------
     def analyze(self, text: str) -> list[Entity]:
@@ -217,7 +218,7 @@ class Analyzer:
 
     # -- step 2 ---------------------------------------------------------------------------
     def _clean(self, text: str, entities: list[Entity]) -> list[Entity]:
-        protected = [m.span() for m in self._allow_phrases.finditer(text)]
+        protected = Spans(self._allow_phrases.finditer(text))
         cleaned = []
         for entity in _split_ner_lines(text, entities):
             if entity.type in _SOFT_TYPES:
@@ -233,12 +234,29 @@ class Analyzer:
             cleaned.append(entity)
         return cleaned
 
+    def _strong(self, entity: Entity) -> bool:
+        """Found by a title or a form label rather than guessed: trust it against lexicons."""
+        return entity.score >= 0.85 and entity.hint != "ner"
+
+    def _ordinary_word(self, word: str) -> bool:
+        """A word that is not a name: heading word, abbreviation, drug, eponym, medical term."""
+        key = fold(word)
+        if key in _NOT_NAME_WORDS:
+            return True
+        if key in self.lexicons.first_names:
+            return False
+        return self.lexicons.is_not_a_name(word)
+
     def _trim_name(self, text: str, entity: Entity) -> Entity | None:
-        words = [m for m in _WORD.finditer(text, entity.start, entity.end)]
-        while words and fold(words[0].group()) in _NOT_NAME_WORDS | self.lexicons.common_words:
+        words = list(_WORD.finditer(text, entity.start, entity.end))
+        strong = self._strong(entity)
+
+        def droppable(word: str) -> bool:
+            return fold(word) in _NOT_NAME_WORDS or (not strong and self._ordinary_word(word))
+
+        while words and droppable(words[0].group()):
             words.pop(0)
-        while words and (fold(words[-1].group()) in _NOT_NAME_WORDS
-                         or fold(words[-1].group()) in self.lexicons.common_words):
+        while words and droppable(words[-1].group()):
             words.pop()
         if not words:
             return None
@@ -247,37 +265,47 @@ class Analyzer:
             end -= 1  # sentence full stop, not an initial
         return Entity(words[0].start(), end, entity.type, entity.score, entity.hint)
 
-    def _vetoed(self, text: str, entity: Entity, protected: list[tuple[int, int]]) -> bool:
-        if any(s <= entity.start and entity.end <= e for s, e in protected):
+    def _vetoed(self, text: str, entity: Entity, protected: Spans) -> bool:
+        if protected.contains(entity.start, entity.end):
             return True
         words = [w.group() for w in _WORD.finditer(text, entity.start, entity.end)]
         content = [w for w in words if fold(w) not in _NAME_PARTICLES]
         if not content:
             return True
         lex = self.lexicons
-        if all(fold(w) in lex.common_words or fold(w) in lex.abbreviations
-               or fold(w) in lex.drugs for w in content):
+        if all(fold(w) in lex.abbreviations or fold(w) in lex.drugs for w in content):
             return True
-        if entity.score >= 0.85 and entity.type == PERSON and entity.hint != "ner":
-            return False
-        if entity.hint == "ner" and self._ner_noise(content):
-            return True
-        # An eponym alone ("un Parkinson") is medicine unless a title says it is a person.
-        if all(lex.is_not_a_name(w) for w in content):
-            return True
-        # spaCy tags sentence-initial participles as names ("Adressée par…").
-        return len(content) == 1 and _PARTICIPLE.search(content[0]) is not None \
-            and fold(content[0]) not in lex.first_names
+        if self._strong(entity):
+            return False  # "Mme Petit", "Dr Blanc": a title makes a common word a name
+        if all(self._ordinary_word(w) for w in content):
+            return True  # "un Parkinson", "Traitement", "Holter ECG"
+        if all(w.islower() for w in content) and any(w in self.nlp_engine.dictionary
+                                                     for w in content):
+            return True  # a lowercase name after a lowercase title, unless it is a word
+        if entity.hint == "ner":
+            return self._ner_noise(text, entity, content)
+        return False
 
-    def _ner_noise(self, words: list[str]) -> bool:
-        """spaCy alone, on clinical text, tags headings, drugs and codes as PER/LOC."""
+    def _ner_noise(self, text: str, entity: Entity, words: list[str]) -> bool:
+        """spaCy alone, on clinical text, tags headings, drugs, codes and medical terms as
+        PER/LOC; a guess of its own must look like a name."""
         first_names = self.lexicons.first_names
         if any(ch.isdigit() or ch in _NOT_IN_NAMES for w in words for ch in w):
             return True
+        if any(w[0].islower() for w in words):
+            return True  # names are capitalised: "Escarre sacrée", "P. vivax"
         if all(w in self.nlp_engine.dictionary and fold(w) not in first_names for w in words):
             return True
-        # A short all-capitals word alone is an abbreviation far more often than a name.
-        return len(words) == 1 and words[0].isupper() and len(words[0]) <= 5
+        if len(words) == 1 and words[0].isupper() and len(words[0]) <= 5:
+            return True  # a short all-capitals word alone is an abbreviation
+        if len(words) == 1 and _PARTICIPLE.search(words[0]) and fold(words[0]) not in first_names:
+            return True  # "Adressée par…"
+        if entity.type == NER_LOCATION:
+            before = text[max(0, entity.start - 25):entity.start]
+            after = text[entity.end:entity.end + 6]
+            return not (_PLACE_CUE.search(before) or (_LINE_START.search(before)
+                                                       and _LETTER_DATE.match(after)))
+        return False
 
     def _is_country(self, text: str, entity: Entity) -> bool:
         return fold(text[entity.start:entity.end]) in self.lexicons.non_city_places
@@ -307,25 +335,51 @@ class Analyzer:
             regex.IGNORECASE,
         )
         found = list(entities)
-        taken = sorted((e.start, e.end) for e in entities)
+        taken = Spans((e.start, e.end) for e in entities)
         for match in finder.finditer(text):
             entity_type = patterns[ordered[match.lastindex - 1]]
             if entity_type in (PERSON, CITY) and not match.group()[0].isupper():
                 continue  # "Petit" the surname does not make "petit" a name
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
+            taken.add(start, end)
             found.append(Entity(start, end, entity_type, 0.6, "propagated"))
         return sorted(found)
+
+
+class Spans:
+    """Non-overlapping [start, end) intervals, sorted, with O(log n) overlap queries."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # intervals starting before `end`
+        return i > 0 and self._ends[i - 1] > start
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        return i > 0 and self._ends[i - 1] >= end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     """Wherever several overlap keep one: structured identifiers (numbers, e-mails, addresses)
     before names and places, then the longest, then the most confident."""
     kept: list[Entity] = []
-    for entity in sorted(entities, key=lambda e: (e.type in _SOFT_TYPES, -e.length, -e.score,
-                                                  e.start)):
-        if not any(entity.overlaps(k) for k in kept):
+    taken = Spans()
+    for entity in sorted(entities, key=lambda e: (e.type in _SOFT_TYPES, -e.length,
+                                                  e.hint == "ner", -e.score, e.start)):
+        if not taken.overlaps(entity.start, entity.end):
+            taken.add(entity.start, entity.end)
             kept.append(entity)
     return sorted(kept)
 

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from deident.normalize import fold
+from deident.normalize import fold, strip_accents
+
+_TOKEN = re.compile(r"\w+")
+# Word endings of diseases, procedures and drugs ("Sarcoïdose", "Appendicectomie",
+# "Néomercazole"), matched on folded words: a name only if the first-name lexicon says so.
+MEDICAL_SUFFIX = re.compile(
+    r"(?:ite|ites|ose|oses|ome|omes|emie|urie|pathie|plastie|ectomie|tomie|stomie|scopie|"
+    r"graphie|gramme|algie|cycline|mycine|cilline|floxacine|oxacine|azole|prazole|pril|sartan|"
+    r"olol|statine|parine|xaban|gatran|tidine|azepam|mab|nib|vir|ase|asie|isme|ectasie|"
+    r"rragie|rrhee|cele|plasie|trophie|penie|cytose|amine|idine|tropine|morphine|caine|"
+    r"phylline|sone|lone|feron|ctus)$"
+)
 
 
 def models_dir() -> Path:
@@ -27,6 +40,47 @@ def _lines(name: str) -> list[str]:
         return [s for line in handle if (s := line.strip()) and not s.startswith("#")]
 
 
+def fold_same_length(text: str) -> str:
+    """Lowercase without accents, one character for one, so offsets stay valid."""
+    out = []
+    for ch in text:
+        base = strip_accents(ch).lower()
+        out.append(base if len(base) == 1 else ch.lower())
+    return "".join(out)
+
+
+class PhraseMatcher:
+    """Finds multiword terms by their word sequence, ignoring case, accents and punctuation
+    between words; one dictionary look-up per word of the text, however many terms."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(_TOKEN.findall(fold_same_length(phrase)))
+            if words:
+                self._by_first.setdefault(words[0], []).append(words)
+        for candidates in self._by_first.values():
+            candidates.sort(key=len, reverse=True)  # longest match first
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        tokens = list(_TOKEN.finditer(fold_same_length(text)))
+        i = 0
+        while i < len(tokens):
+            matched = 0
+            for words in self._by_first.get(tokens[i].group(), ()):
+                n = len(words)
+                if i + n <= len(tokens) and all(
+                    tokens[i + k].group() == words[k] for k in range(1, n)
+                ):
+                    matched = n
+                    break
+            if matched:
+                yield tokens[i].start(), tokens[i + matched - 1].end()
+                i += matched
+            else:
+                i += 1
+
+
 @dataclass(frozen=True)
 class Lexicons:
     eponym_phrases: tuple[str, ...]  # "maladie de Parkinson": never touched
@@ -35,17 +89,17 @@ class Lexicons:
     abbreviations: frozenset[str]  # folded
     first_names: dict[str, str]  # folded name -> "M" | "F" | "X"
     street_types: tuple[str, ...]  # every spelling, full and abbreviated
+    street_type_words: tuple[str, ...]  # full spellings only: "route", "quai"
     non_city_places: frozenset[str]  # folded
     common_words: frozenset[str]  # folded capitalised words that are not names
 
     def is_not_a_name(self, word: str) -> bool:
+        """Heading word, abbreviation, drug, eponym or medical term (unless a first name)."""
         key = fold(word)
-        return (
-            key in self.common_words
-            or key in self.abbreviations
-            or key in self.drugs
-            or key in self.eponym_names
-        )
+        if key in self.common_words or key in self.abbreviations or key in self.drugs \
+                or key in self.eponym_names:
+            return True
+        return key not in self.first_names and MEDICAL_SUFFIX.search(key) is not None
 
 
 @cache
@@ -55,9 +109,11 @@ def load_lexicons() -> Lexicons:
         name, _, gender = line.partition("\t")
         first_names.setdefault(fold(name), gender.strip() or "X")
     street_types: list[str] = []
+    street_type_words: list[str] = []
     for line in _lines("street_types.tsv"):
         full, _, abbrevs = line.partition("\t")
         street_types.append(full.strip())
+        street_type_words.append(full.strip())
         street_types.extend(a.strip() for a in abbrevs.split("|") if a.strip())
     return Lexicons(
         eponym_phrases=tuple(_lines("eponyms.txt")),
@@ -66,6 +122,7 @@ def load_lexicons() -> Lexicons:
         abbreviations=frozenset(fold(x) for x in _lines("medical_abbreviations.txt")),
         first_names=first_names,
         street_types=tuple(dict.fromkeys(street_types)),
+        street_type_words=tuple(dict.fromkeys(street_type_words)),
         non_city_places=frozenset(fold(x) for x in _lines("non_city_places.txt")),
         common_words=frozenset(fold(x) for x in _lines("common_words_capitalised.txt")),
     )

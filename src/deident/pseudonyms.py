@@ -211,15 +211,19 @@ class Pseudonymizer:
         return f"{prefix}{www}{host}.fr{path}"
 
     def street_address(self, original: str, draw: _Draw) -> str:
+        head = regex.match(r"(?i)(?:BP|B\.P\.|CS|TSA)(?![\w])", original)
+        if head:  # "BP 45": same shape, fresh digits
+            rest = original[head.end():]
+            return head.group() + _fill_shape(rest, _same_shape_chars(rest, draw))
         types = "|".join(regex.escape(t.rstrip(".")) for t in
                          sorted(self.lexicons.street_types, key=len, reverse=True))
         match = regex.search(rf"(?i)(?<![\w])(?:{types})\.?(?![\w])", original)
-        if match is None:  # "BP 45", "lieu-dit X": same shape, fresh characters
-            head = regex.match(r"(?i)(?:BP|B\.P\.|CS|TSA)\b", original)
-            if head:
-                return head.group() + _fill_shape(original[head.end():],
-                                                  _same_shape_chars(original[head.end():], draw))
-            return same_case(original, self.surname("", draw))
+        if match is None:
+            if _BUILDING.match(original):  # "Bâtiment C, escalier 2": new letters and numbers
+                return _SHORT_CODE.sub(lambda m: _same_shape_chars(m.group(), draw), original)
+            return same_case(original, self.surname("", draw))  # "lieu-dit Kerbiquet"
+        if not original[match.end():].strip():  # "Le Bourg": the place itself is the address
+            return self.city(original, draw)
         number = regex.sub(r"\d+", lambda m: str(1 + draw.below(120)), original[: match.start()])
         kind = draw.below(3)
         if kind == 0:
@@ -274,6 +278,10 @@ class Pseudonymizer:
                        for ch in compact[4:])
         check = stdnum_iban.calc_check_digits(country + "00" + bban)
         return _fill_shape(original, country + check + bban)
+
+
+_BUILDING = regex.compile(r"(?i)bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|tour")
+_SHORT_CODE = regex.compile(r"(?<![\w])[A-Z0-9]{1,4}(?![\w])")
 
 
 def _fill_digits(original: str, digits: str) -> str:
@@ -349,8 +357,9 @@ class DocumentSession:
             if key in _PARTICLES:
                 return word
             if len(word.rstrip(".")) == 1:  # an initial: J. -> M.
-                initial = self._unique("INITIAL", word, lambda o, d: p.first_name("", d)[0])
-                return same_case(word, initial)
+                initial = self._unique("INITIAL", word.rstrip("."),
+                                       lambda o, d: p.first_name("", d)[0])
+                return initial + word[1:]
             role = self._roles.get(key, "last")
             generator = p.first_name if role == "first" else p.surname
             parts = word.split("-")  # Fournier-Lambert -> two surnames, each consistent

@@ -10,7 +10,7 @@ from deident.recognizers.dates import FrenchDateRecognizer
 from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.person import person_recognizers
-from deident.recognizers.phone import FrenchPhoneRecognizer
+from deident.recognizers.phone import FrenchPhoneRecognizer, WrappedPhoneRecognizer
 from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
 
 LANGUAGE = "fr"
@@ -21,6 +21,7 @@ def french_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         *person_recognizers(lexicons),
         FrNirRecognizer(),
         FrenchPhoneRecognizer(),
+        WrappedPhoneRecognizer(),
         FrenchEmailRecognizer(),
         FrenchUrlRecognizer(),
         FrenchDateRecognizer(),

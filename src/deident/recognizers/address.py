@@ -24,8 +24,10 @@ CITY_NAME = (
     rf"[{UP}][\w'’]*){{0,3}}"
 )
 _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97|98)[ ]?\d{3}"
+# Not a town: units and words that follow a count ("12000 UI/L", "20000 patients").
+_NOT_A_TOWN = r"(?!(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|patients|cas)\b)"
 ZIP_CITY_REGEX = (
-    rf"(?<![\w])(?:{_POSTCODE})[ \t]*,?[ \t]*{CITY_NAME}"
+    rf"(?<![\w])(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
     rf"(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?(?:[ \t]+\d{{1,2}}(?:e|er|ème)?)?(?![\w])"
 )
 _RESIDENCE_CUES = (
@@ -35,33 +37,55 @@ _RESIDENCE_CUES = (
 )
 
 
-def _street_type_alternation(lexicons: Lexicons) -> str:
-    forms = sorted(lexicons.street_types, key=len, reverse=True)
-    return "|".join(regex.escape(f.rstrip(".")) for f in forms)
+def _street_type_alternation(forms: tuple[str, ...]) -> str:
+    return "|".join(regex.escape(f.rstrip(".")) for f in sorted(forms, key=len, reverse=True))
+
+
+# The everyday street words, after which a lowercase name is still an address
+# ("2 rue de la paix"); after any other type the name must be capitalised.
+_CORE_STREET = (
+    r"(?i:rue|avenue|av|boulevard|bd|place|pl|allée|impasse|imp|chemin|ch|route|rte|quai|"
+    r"cours|square)\.?"
+)
+_ADDRESS_LABEL = r"(?i:adresse|domicile|résidence|coordonnées)[^:\n]{0,25}:[ \t]*"
 
 
 def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
-    street = rf"(?i:{_street_type_alternation(lexicons)})\.?"
+    street = rf"(?i:{_street_type_alternation(lexicons.street_types)})\.?"
+    # Without a number, only a full street word ("route", not "r." or "pas") and a cue.
+    full_street = rf"(?i:{_street_type_alternation(lexicons.street_type_words)})"
     name = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
     particles = r"(?:de|du|des|la|le|les|aux|au|l['’]|d['’])"
+    # A capitalised word, or an all-capitals one of 4+ letters ("FLEURY", not "IDE").
+    cap_word = rf"[{UP}](?:[a-zß-öø-ÿ][\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
     capitalised_name = (
-        rf"(?:{particles}[ \t]*)*[{UP}][\w'’.\-]*"
-        rf"(?:[ \t]+(?:{particles}[ \t]*)*[{UP}][\w'’.\-]*){{0,4}}"
+        rf"(?:{particles}[ \t]*)*{cap_word}"
+        rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:{cap_word}|\d{{1,4}}(?![\w]))){{0,4}}"
     )
+    number = rf"(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*"
     street_line = PatternRecognizer(
         supported_entity=ADDRESS,
         name="FrenchStreetRecognizer",
         patterns=[
             Pattern(
                 "numbered_street",
-                rf"(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*{street}(?![\w])[ \t]+{name}{_COMPLEMENT}"
-                rf"(?<![ \t,])",
+                rf"{number}{_CORE_STREET}(?![\w])[ \t]+{name}{_COMPLEMENT}(?<![ \t,])",
                 0.8,
             ),
             Pattern(
+                "numbered_other_street",
+                rf"{number}{street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
+                0.75,
+            ),
+            Pattern(
                 "unnumbered_street",
-                rf"(?<![\w]){street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
-                0.4,
+                rf"(?<![\w]){full_street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
+                0.3,  # needs a context word (adresse, domicile…) to pass the threshold
+            ),
+            Pattern(
+                "labelled_before_postcode",  # "Adresse : Le Bourg, 23200 Aubusson"
+                rf"(?<={_ADDRESS_LABEL})[^\s,\d][^,\n]{{1,40}}?(?=,?[ \t]*{_POSTCODE}(?!\d))",
+                0.7,
             ),
             Pattern("po_box", r"(?<![\w])(?:BP|B\.P\.|CS|TSA)[ \t]*\d{2,6}(?![\w])", 0.5),
             Pattern(
@@ -72,13 +96,15 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 0.5,
             ),
             Pattern(
-                "lieu_dit",
-                rf"(?<=(?<![\w])(?i:lieu[- ]dit|lieudit|ld|hameau|résidence)[ \t]*:?[ \t]+)"
-                rf"{capitalised_name}",
+                "named_place",
+                rf"(?<![\w])(?i:lieu[- ]dit|lieudit|ld|hameau|(?<!de )résidence|lotissement|lot\.|"
+                rf"cité|domaine|ferme|mas)[ \t]*:?[ \t]+{capitalised_name}"
+                rf"(?:,?[ \t]*(?i:n°|no)[ \t]*\d{{1,4}})?",
                 0.7,
             ),
         ],
-        context=["adresse", "domicile", "domicilié", "demeurant", "habite", "résidant", "vit"],
+        context=["adresse", "domicile", "domicilié", "demeurant", "habite", "résidant", "vit",
+                 "réside", "accident", "lieu", "coordonnées", "correspondance"],
         supported_language="fr",
         global_regex_flags=regex.MULTILINE,
     )
@@ -96,13 +122,17 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         patterns=[
             Pattern(
                 "city_after_cue",
-                rf"(?<=(?<![\w])(?i:{_RESIDENCE_CUES})[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*)"
+                rf"(?<=(?<![\w])(?i:{_RESIDENCE_CUES})(?:[ \t]+le[ \t]+[^\n]{{1,25}}?)?"
+                rf"(?:[ \t]+(?i:désormais|actuellement|maintenant|aujourd'hui|toujours))?"
+                rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*)"
                 rf"{CITY_NAME}(?![\w])",
                 0.65,
             ),
             Pattern(
                 "city_field",
-                rf"(?<=(?<![\w])(?i:ville|commune|lieu de naissance|localité)[ \t]*:[ \t]*)"
+                rf"(?<=(?<![\w])(?i:ville|commune|localité|lieu|domicile|naissance|provenance|"
+                rf"origine)(?:[ \t]+(?i:de|d['’])[ \t]*(?i:résidence|naissance|domicile|vie))?"
+                rf"[ \t]*:[ \t]*(?i:domicile[ \t]*\()?)"
                 rf"{CITY_NAME}(?![\w])",
                 0.7,
             ),

@@ -32,15 +32,23 @@ NAME_SEQUENCE = (
     rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}(?:{_GAP}(?:{PARTICLE}{_GAP})?{NAME_TOKEN}){{0,3}}"
     rf"(?![{UP}{LO}\d])"
 )
-TITLES = (
-    r"M|MM|Mr|MR|Mme|MME|Mmes|Mlle|MLLE|Melle|Monsieur|MONSIEUR|monsieur|Madame|MADAME|"
-    r"madame|Mademoiselle|MADEMOISELLE|mademoiselle|Dr|DR|Drs|Dre|Docteur|DOCTEUR|docteur|"
-    r"Pr|PR|Professeur|PROFESSEUR|professeur|Me|Maître|IDE|IDEL|Interne|interne|Externe|"
-    r"externe|Infirmière|infirmière|Infirmier|infirmier|Sage-femme|sage-femme|Kiné|kiné|"
-    r"Kinésithérapeute|kinésithérapeute|Confrère|confrère|Consœur|consœur|Assuré|Assurée|"
-    r"Patient|Patiente|patient|patiente|Ép|ép|Vve|vve"
+# Civil and medical titles: written abbreviated (with or without a dot) or in full.
+ABBREVIATED_TITLES = r"M|MM|Mr|MR|Mme|MME|Mmes|Mlle|MLLE|Melle|Dr|DR|Drs|Dre|Pr|PR|Me|Ép|ép|Vve|vve"
+FULL_TITLES = (
+    r"Monsieur|MONSIEUR|monsieur|Madame|MADAME|madame|Mademoiselle|MADEMOISELLE|"
+    r"mademoiselle|Docteur|DOCTEUR|docteur|Professeur|PROFESSEUR|professeur|Maître"
 )
-_TITLE_LOOKBEHIND = rf"(?<=(?<![\w])(?:{TITLES})(?:\.[ \t]*|[ \t]+))"
+# Roles are ordinary words too ("patient", "interne"): weaker evidence, never with a dot.
+ROLES = (
+    r"IDE|IDEL|Interne|interne|Externe|externe|Infirmière|infirmière|Infirmier|infirmier|"
+    r"Sage-femme|sage-femme|Kiné|kiné|Kinésithérapeute|kinésithérapeute|Confrère|confrère|"
+    r"Consœur|consœur|Assuré|Assurée|Patient|Patiente|patient|patiente"
+)
+TITLES = f"{ABBREVIATED_TITLES}|{FULL_TITLES}|{ROLES}"
+_TITLE_LOOKBEHIND = (
+    rf"(?<=(?<![\w])(?:(?:{ABBREVIATED_TITLES})(?:\.[ \t]*|[ \t]+)|(?:{FULL_TITLES})[ \t]+))"
+)
+_ROLE_LOOKBEHIND = rf"(?<=(?<![\w])(?:{ROLES})[ \t]+)"
 _MARKERS = (
     r"née|Née|NÉE|NEE|né|Né|épouse|Épouse|EPOUSE|ÉPOUSE|veuve|Veuve|VEUVE|dite|dit|"
     r"s['’]appelle|se nomme|nommée?|prénommée?|fils de|fille de|mère|père|frère|sœur|"
@@ -58,7 +66,9 @@ _FIELD_LABELS = (
 )
 _FIELD_VALUE_WORD = rf"(?:{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*|{INITIAL})"
 FIELD_REGEX = (
-    rf"(?<=(?<![\w])(?i:{_FIELD_LABELS})[ \t]*(?:\([^)\n]{{0,20}}\))?[ \t]*:[ \t]*"
+    rf"(?<=(?:^|[\n|;,•–]|[ \t]{{2}})[ \t]*(?i:{_FIELD_LABELS})"
+    rf"(?:[ \t]+(?i:de la|de|du|des|d['’])[ \t]*(?i:l['’])?[\w\-]{{2,20}})?"  # "Nom de l'assuré"
+    rf"[ \t]*(?:\([^)\n]{{0,20}}\))?[ \t]*:[ \t]*"
     rf"(?:(?:{TITLES})\.?[ \t]+)?)"
     rf"{_FIELD_VALUE_WORD}(?:[ \t]{{1,2}}{_FIELD_VALUE_WORD}){{0,3}}(?![\w])"
 )
@@ -72,6 +82,7 @@ class TitledPersonRecognizer(PatternRecognizer):
             supported_entity=PERSON,
             patterns=[
                 Pattern("after_title", _TITLE_LOOKBEHIND + NAME_SEQUENCE, 0.85),
+                Pattern("after_role", _ROLE_LOOKBEHIND + NAME_SEQUENCE, 0.7),
                 Pattern(
                     "after_marker",
                     rf"(?<=(?<![\w])(?:{_MARKERS})[ \t]+)(?!le |la |les |en |à )"
@@ -79,6 +90,17 @@ class TitledPersonRecognizer(PatternRecognizer):
                     0.7,
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
+                Pattern(
+                    "greeting",
+                    rf"(?<=(?<![\w])(?i:bonjour|bonsoir|merci|cordialement|amicalement|"
+                    rf"bien à (?:vous|toi)|bises)[ \t]*,?[ \t\n]+){NAME_SEQUENCE}",
+                    0.6,
+                ),
+                Pattern(
+                    "after_lowercase_title",  # "vu avec mme durand": vetoed if a French word
+                    r"(?<=(?<![\w])(?:mme|mlle|mr|dr|pr)\.?[ \t]+)[a-zß-öø-ÿ][a-zß-öø-ÿ'’\-]{2,}(?![\w])",
+                    0.6,
+                ),
             ],
             supported_language="fr",
             global_regex_flags=regex.MULTILINE,
@@ -100,16 +122,20 @@ class NameShapeRecognizer(EntityRecognizer):
         ("upper_then_first", rf"(?P<last>{_UPPER_SEQ})[ \t]*,?[ \t]+(?P<first>{_CAP_SEQ}|{UPPER_WORD})", 0.8),
         ("first_then_upper", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{_UPPER_SEQ})", 0.8),
         ("initial_then_upper", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{UPPER_WORD})", 0.7),
-        ("upper_then_initial", rf"(?P<last>{UPPER_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])", 0.7),
+        # "DUPONT J." - but not "BCLC A." closing a sentence: a name goes on.
+        ("upper_then_initial",
+         rf"(?P<last>{UPPER_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
         ("first_then_cap", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{CAP_WORD})", 0.6),
         ("initial_then_cap", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{CAP_WORD})", 0.55),
         ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.65),
+        # A known first name inside a sentence ("Enfants : Yanis et Inès", "Merci, Marc").
+        ("lone_first_name", rf"(?<=[\w,;:][ \t]+|[\w][ \t]*,[ \t]*)(?P<first>{CAP_WORD})(?P<last>)", 0.6),
     )
 
     def __init__(self, lexicons: Lexicons) -> None:
         self.lexicons = lexicons
         self._compiled = [
-            (name, regex.compile(rf"(?<![\w'’\-.]){pattern}(?![\w'’])"), score)
+            (name, regex.compile(rf"(?<![\w'’\-./]){pattern}(?![\w'’])"), score)
             for name, pattern, score in self._SHAPES
         ]
         super().__init__(supported_entities=[PERSON], supported_language="fr", name="NameShape")
@@ -124,7 +150,10 @@ class NameShapeRecognizer(EntityRecognizer):
         )
 
     def _plausible_surname(self, words: str) -> bool:
-        return not any(self.lexicons.is_not_a_name(w) for w in regex.split(r"[ \t]+", words))
+        return not any(
+            self.lexicons.is_not_a_name(w) or fold(w) in self.lexicons.non_city_places
+            for w in regex.split(r"[ \t]+", words)
+        )
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -135,7 +164,7 @@ class NameShapeRecognizer(EntityRecognizer):
                 first, last = match.group("first"), match.group("last")
                 if not first.endswith(".") and not self._is_first_name(first):
                     continue
-                if not self._plausible_surname(last):
+                if not self._plausible_surname(last or first):
                     continue
                 # "Marie Élise": two first names, less sure.
                 two_first_names = name == "first_then_cap" and self._is_first_name(last)
