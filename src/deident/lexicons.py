@@ -40,42 +40,59 @@ def _lines(name: str) -> list[str]:
         return [s for line in handle if (s := line.strip()) and not s.startswith("#")]
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0x250):  # Latin-1 and Latin Extended A/B: French and its neighbours
+        ch = chr(code)
+        base = strip_accents(ch).lower()
+        if len(base) == 1 and base != ch:
+            table[code] = base
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
 def fold_same_length(text: str) -> str:
     """Lowercase without accents, one character for one, so offsets stay valid."""
-    out = []
-    for ch in text:
-        base = strip_accents(ch).lower()
-        out.append(base if len(base) == 1 else ch.lower())
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 class PhraseMatcher:
-    """Finds multiword terms by their word sequence, ignoring case, accents and punctuation
-    between words; one dictionary look-up per word of the text, however many terms."""
+    """Finds terms by their word sequence, ignoring case, accents and the punctuation
+    between words; one dictionary look-up per word of the text, however many terms.
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in phrases:
+    Built from phrases, or from (phrase, label) pairs to know which term matched.
+    """
+
+    def __init__(self, phrases: Iterable[str] | Iterable[tuple[str, str]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for item in phrases:
+            phrase, label = (item, "") if isinstance(item, str) else item
             words = tuple(_TOKEN.findall(fold_same_length(phrase)))
             if words:
-                self._by_first.setdefault(words[0], []).append(words)
+                self._by_first.setdefault(words[0], []).append((words, label))
         for candidates in self._by_first.values():
-            candidates.sort(key=len, reverse=True)  # longest match first
+            candidates.sort(key=lambda c: len(c[0]), reverse=True)  # longest match first
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        for start, end, _ in self.find_labelled(text):
+            yield start, end
+
+    def find_labelled(self, text: str) -> Iterator[tuple[int, int, str]]:
         tokens = list(_TOKEN.finditer(fold_same_length(text)))
         i = 0
         while i < len(tokens):
-            matched = 0
-            for words in self._by_first.get(tokens[i].group(), ()):
+            matched, label = 0, ""
+            for words, candidate_label in self._by_first.get(tokens[i].group(), ()):
                 n = len(words)
                 if i + n <= len(tokens) and all(
                     tokens[i + k].group() == words[k] for k in range(1, n)
                 ):
-                    matched = n
+                    matched, label = n, candidate_label
                     break
             if matched:
-                yield tokens[i].start(), tokens[i + matched - 1].end()
+                yield tokens[i].start(), tokens[i + matched - 1].end(), label
                 i += matched
             else:
                 i += 1

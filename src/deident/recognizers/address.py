@@ -84,7 +84,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
             ),
             Pattern(
                 "labelled_before_postcode",  # "Adresse : Le Bourg, 23200 Aubusson"
-                rf"(?<={_ADDRESS_LABEL})[^\s,\d][^,\n]{{1,40}}?(?=,?[ \t]*{_POSTCODE}(?!\d))",
+                rf"{_ADDRESS_LABEL}\K[^\s,\d][^,\n]{{1,40}}?(?=,?[ \t]*{_POSTCODE}(?!\d))",
                 0.7,
             ),
             Pattern("po_box", r"(?<![\w])(?:BP|B\.P\.|CS|TSA)[ \t]*\d{2,6}(?![\w])", 0.5),
@@ -122,23 +122,23 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         patterns=[
             Pattern(
                 "city_after_cue",
-                rf"(?<=(?<![\w])(?i:{_RESIDENCE_CUES})(?:[ \t]+le[ \t]+[^\n]{{1,25}}?)?"
+                rf"(?<![\w])(?i:{_RESIDENCE_CUES})(?:[ \t]+le[ \t]+[^\n]{{1,25}}?)?"
                 rf"(?:[ \t]+(?i:désormais|actuellement|maintenant|aujourd'hui|toujours))?"
-                rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*)"
+                rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*\K"
                 rf"{CITY_NAME}(?![\w])",
                 0.65,
             ),
             Pattern(
                 "city_field",
-                rf"(?<=(?<![\w])(?i:ville|commune|localité|lieu|domicile|naissance|provenance|"
+                rf"(?<![\w])(?i:ville|commune|localité|lieu|domicile|naissance|provenance|"
                 rf"origine)(?:[ \t]+(?i:de|d['’])[ \t]*(?i:résidence|naissance|domicile|vie))?"
-                rf"[ \t]*:[ \t]*(?i:domicile[ \t]*\()?)"
+                rf"[ \t]*:[ \t]*(?i:domicile[ \t]*\()?\K"
                 rf"{CITY_NAME}(?![\w])",
                 0.7,
             ),
             Pattern(
                 "letter_place",
-                rf"(?<=^[ \t]*){CITY_NAME}(?=,?[ \t]+le[ \t]+\d)",
+                rf"^[ \t]*\K{CITY_NAME}(?=,?[ \t]+le[ \t]+\d)",
                 0.7,
             ),
         ],

@@ -23,12 +23,12 @@ _LABEL_TAIL = r"(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*(?:n°|no|nº|#)?[ \t]*:?[ \t]*
 # Any "n°", "numéro", "ID", "référence", "code" label, then up to 40 characters of the
 # same line: the first token mixing at least 3 digits into 5+ characters is an identifier.
 _GENERIC_LABEL = (
-    r"(?<=(?<![\w])(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
-    r"code(?:-barres)?|accession number|matricule)(?![\w])[^\n]{0,40}?[\s:#°]\s*)"
+    r"(?<![\w])(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
+    r"code(?:-barres)?|accession number|matricule)(?![\w])[^\n]{0,40}?[\s:#°]\s*\K"
 )
 _ID_TOKEN = r"(?=[A-Za-z0-9\-/._]*\d(?:[A-Za-z\-/._]*\d){2})[A-Z0-9][A-Za-z0-9\-/._]{3,30}(?<![\-/._])"
 HOSPITAL_ID_REGEX = (
-    rf"(?<=(?<![\w]){_LABEL}{_LABEL_TAIL})"
+    rf"(?<![\w]){_LABEL}{_LABEL_TAIL}\K"
     r"(?=[A-Z0-9\-/]*\d{3})[A-Z0-9][A-Z0-9\-/]{3,24}(?<![\-/])(?![\w])"
 )
 # A long bare number nobody else claimed: an identifier until proven otherwise.
@@ -61,7 +61,7 @@ class RppsRecognizer(PatternRecognizer):
             patterns=[
                 Pattern(
                     "labelled_rpps",
-                    r"(?<=(?i:rpps|adeli)[^\d\n]{0,20})(?<!\d)\d{11}(?!\d)",
+                    r"(?i:rpps|adeli)[^\d\n]{0,20}\K(?<!\d)\d{11}(?!\d)",
                     0.85,
                 ),
                 Pattern("bare_rpps", r"(?<![\w.,/\-])10\d{9}(?![\w]|[.,]\d)", 0.3),
@@ -82,7 +82,7 @@ class FinessRecognizer(PatternRecognizer):
             patterns=[
                 Pattern(
                     "labelled_finess",
-                    r"(?<=(?i:finess)[^\d\n]{0,60}\n?[^\d\n]{0,5})"
+                    r"(?i:finess)[^\d\n]{0,60}\n?[^\d\n]{0,5}\K"
                     r"(?<![\w])(?:\d{2}|2[AB])\s?\d{7}(?![\w])",
                     0.85,
                 ),
