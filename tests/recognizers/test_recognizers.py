@@ -1,0 +1,52 @@
+"""Recognizers one by one: patterns, checksums that raise (never drop) a score."""
+
+from __future__ import annotations
+
+import pytest
+
+from deident.recognizers.identifiers import FrenchIbanRecognizer, RppsRecognizer
+from deident.recognizers.nir import FrNirRecognizer
+from deident.recognizers.phone import FrenchPhoneRecognizer, WrappedPhoneRecognizer
+
+
+def _found(recognizer, text: str) -> list[tuple[str, float]]:
+    results = recognizer.analyze(text, recognizer.supported_entities)
+    return [(text[r.start:r.end], r.score) for r in results]
+
+
+@pytest.mark.parametrize("text", ["2 48 02 29 019 004 06", "248022901900406", "2 48 02 2A 019 004 52"])
+def test_nir_forms(text: str) -> None:
+    assert [v for v, _ in _found(FrNirRecognizer(), f"NIR : {text}.")] == [text]
+
+
+def test_nir_checksum_raises_confidence_but_a_wrong_key_is_kept() -> None:
+    recognizer = FrNirRecognizer()
+    (_, valid_score), = _found(recognizer, "2 48 02 29 019 004 06")
+    (_, wrong_score), = _found(recognizer, "2 48 02 29 019 004 07")
+    assert valid_score == 1.0 and 0.4 <= wrong_score < valid_score
+
+
+def test_corsican_nir_key() -> None:
+    from stdnum.fr import nir
+
+    from deident.recognizers.nir import nir_key_is_valid
+
+    body = "2480220190045"[:5] + "2A" + "019004"
+    key = nir.calc_check_digits(body)
+    assert nir_key_is_valid(body + key)
+
+
+@pytest.mark.parametrize("text", ["06 12 34 56 78", "06.12.34.56.78", "0612345678",
+                                  "+33 6 12 34 56 78", "01 42 34 56 78"])
+def test_phone_layouts(text: str) -> None:
+    assert [v for v, _ in _found(FrenchPhoneRecognizer(), f"Tél. : {text} (portable)")] == [text]
+
+
+def test_phone_over_two_lines() -> None:
+    assert _found(WrappedPhoneRecognizer(), "Tél. : 06 33 18\n72 91\n")[0][0] == "06 33 18\n72 91"
+
+
+def test_rpps_luhn_and_iban_checksum() -> None:
+    assert _found(RppsRecognizer(), "RPPS 10003456786")[0] == ("10003456786", 1.0)
+    (iban, score), = _found(FrenchIbanRecognizer(), "IBAN FR76 3000 6000 0112 3456 7890 189")
+    assert iban == "FR76 3000 6000 0112 3456 7890 189" and score == 1.0

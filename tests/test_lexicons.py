@@ -1,0 +1,46 @@
+"""Lexicon files and the phrase matcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from deident.lexicons import PhraseMatcher, fold_same_length, load_lexicons, models_dir
+
+LEXICON_FILES = sorted((models_dir() / "lexicons").iterdir())
+
+
+def test_phrase_matcher_ignores_case_accents_and_punctuation() -> None:
+    matcher = PhraseMatcher(["maladie de Parkinson", "syndrome de Guillain-Barré", "maladie"])
+    text = "Une MALADIE DE PARKINSON ; syndrome de Guillain Barre. maladie"
+    assert [text[s:e] for s, e in matcher.finditer(text)] == [
+        "MALADIE DE PARKINSON", "syndrome de Guillain Barre", "maladie"]
+
+
+def test_phrase_matcher_labels_and_word_boundaries() -> None:
+    matcher = PhraseMatcher([("Dupont", "PERSON"), ("Saint-Malo", "CITY")])
+    text = "Dupontel, Dupont, saint malo"
+    assert list(matcher.find_labelled(text)) == [(10, 16, "PERSON"), (18, 28, "CITY")]
+
+
+def test_fold_keeps_offsets() -> None:
+    text = "Élodie GUILLAIN-Barré, Œdème ß İ ﬁ"
+    assert len(fold_same_length(text)) == len(text)
+    assert fold_same_length("Élodie BARRÉ") == "elodie barre"
+
+
+@pytest.mark.parametrize("path", LEXICON_FILES, ids=[p.name for p in LEXICON_FILES])
+def test_lexicon_files_are_clean(path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# "), "each file opens with a comment saying what it is"
+    entries = [line for line in lines if line and not line.startswith("#")]
+    assert entries and len(entries) == len(set(entries))
+    assert all(line == line.strip() for line in entries)
+
+
+def test_lexicons_load() -> None:
+    lex = load_lexicons()
+    assert lex.first_names["jean"] == "M"
+    assert lex.is_not_a_name("Kardégic") and lex.is_not_a_name("HTA")
+    assert lex.is_not_a_name("Appendicectomie")  # medical word ending
+    assert not lex.is_not_a_name("Dupont")
+    assert "rue" in lex.street_types and "av." in lex.street_types
