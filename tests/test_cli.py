@@ -75,3 +75,13 @@ def test_keygen(tmp_path) -> None:
     assert done.returncode == 0 and path.stat().st_mode & 0o077 == 0
     again = subprocess.run([*DEIDENT, "keygen", str(path)], capture_output=True, check=False)
     assert again.returncode == 2
+
+
+def test_the_key_never_leaves_its_file(tree, key_file, tmp_path) -> None:
+    dst = tmp_path / "out-key"
+    report = tmp_path / "r.json"
+    done = run(["pseudonymize", str(tree), str(dst), "--report", str(report)], key_file)
+    key = key_file.read_bytes().strip()
+    for blob in [done.stdout, done.stderr, report.read_bytes(),
+                 *(p.read_bytes() for p in dst.rglob("*") if p.is_file())]:
+        assert key not in blob

@@ -142,3 +142,38 @@ def test_dates_move_together_and_keep_their_format(deidentifier) -> None:
 
 def test_key_is_not_in_any_repr(deidentifier, pseudonymizer) -> None:
     assert TEST_KEY.decode() not in repr(deidentifier) + repr(pseudonymizer)
+
+
+def test_date_scope_project_shares_one_offset_document_does_not() -> None:
+    from deident.core import Deidentifier
+
+    texts = ["Vu le 10/01/2020.", "Revu le 10/01/2020 en consultation."]
+    project = Deidentifier(key=TEST_KEY, date_scope="project")
+    a, b = (r.text for r in project.pseudonymize_texts(texts))
+    assert re.search(r"\d\d/\d\d/\d{4}", a).group() == re.search(r"\d\d/\d\d/\d{4}", b).group()
+    per_document = Deidentifier(key=TEST_KEY)
+    shifted = {re.search(r"\d\d/\d\d/\d{4}", r.text).group()
+               for r in per_document.pseudonymize_texts(texts, scope_ids=["a.txt", "b.txt"])}
+    assert len(shifted) == 2
+
+
+def test_surrogates_are_stable_across_releases(pseudonymizer) -> None:
+    """Pinned values: a project must get the same pseudonyms after an upgrade. If this fails
+    after a dependency update (e.g. Faker's name lists changed), existing projects would lose
+    their linkage: pin the dependency or snapshot the pools before accepting the change."""
+    session = pseudonymizer.session("M. Jean DUPONT", "golden")
+    observed = {
+        "surname": session.surrogate(PERSON, "DUPONT"),
+        "phone": session.surrogate(PHONE, "06 12 34 56 78"),
+        "nir": session.surrogate(FR_NIR, "1 61 03 75 112 005 76"),
+        "offset": pseudonymizer.date_offset("golden"),
+    }
+    assert observed == GOLDEN
+
+
+GOLDEN = {
+    "surname": "CHARLIER",
+    "phone": "06 56 41 30 92",
+    "nir": "1 83 12 01 186 686 64",
+    "offset": -147,
+}
