@@ -119,6 +119,51 @@ def print_summary(folder_report: FolderReport) -> None:
 
 
 @app.command()
+def evaluate(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of BRAT .txt + .ann gold files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    show_errors: Annotated[bool, typer.Option(
+        "--show-errors", help="Also list missed and spurious spans WITH THEIR TEXT "
+        "(personal data on real documents: local triage only).")] = False,
+) -> None:
+    """Score detection against gold annotations: recall, precision, F1/F2, redaction."""
+    from deident.analyzer import Analyzer
+    from deident.evaluation import read_brat, score
+
+    if not gold_dir.is_dir():
+        stderr.print(f"[red]error:[/red] not a folder: {gold_dir}")
+        raise typer.Exit(EXIT_USAGE)
+    documents = read_brat(gold_dir)
+    analyzer = Analyzer()
+    predictions = list(analyzer.analyze_many(d.text for d in documents))
+    report = score(documents, predictions, keep_errors=show_errors)
+    summary = report.as_dict()
+    if show_errors:
+        summary["errors"] = report.errors
+    if as_json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"deident evaluate: {summary['documents']} documents", show_edge=False)
+    for column in ("type", "gold tokens", "redaction R", "token P", "token R", "token F1",
+                   "token F2", "span P", "span R", "span F1"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for name, row in summary["per_type"].items():
+        table.add_row(name, str(row["gold_tokens"]), *(f"{row[k]:.3f}" for k in (
+            "redaction_recall", "token_precision", "token_recall", "token_f1", "token_f2",
+            "span_precision", "span_recall", "span_f1")))
+    Console().print(table)
+    Console().print(
+        f"redaction recall {summary['redaction_recall']:.4f} · redaction precision "
+        f"{summary['redaction_precision']:.4f} · fully redacted documents "
+        f"{summary['fully_redacted_documents']:.4f} · allow-list survival "
+        f"{summary['allow_list_survival']:.4f}"
+    )
+    for error in summary.get("errors", []):
+        Console().print(f"{error['kind']:15} {error['label']:12} {error['document']}: "
+                        f"{error['text']!r}  …{error.get('context', '')}…", markup=False)
+
+
+@app.command()
 def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key.")]) -> None:
     """Create a new random project key (mode 0600). Keep it apart from shared files."""
     try:
