@@ -23,6 +23,7 @@ CASES = [
     ("2021-08-09", 20, "2021-08-29"),
     ("31/06/17", 20, "20/07/17"),  # impossible date: clamped, still replaced
     ("09/08", 20, "29/08"),
+    ("0 7 0 8 1 9 8 3", 30, "0 6 0 9 1 9 8 3"),  # one box per digit, on forms
 ]
 
 

@@ -49,3 +49,16 @@ def test_refusal_reason_holds_no_value(deidentifier, tmp_path) -> None:
     assert not (tmp_path / "out" / "broken.txt").exists()
     for value in VALUES:
         assert value not in report.reason
+
+
+def test_an_unexpected_error_fails_the_file_closed(deidentifier, tmp_path, monkeypatch) -> None:
+    def broken(text: str):
+        raise RuntimeError(f"bug while reading {text[:40]}")
+
+    monkeypatch.setattr(deidentifier.analyzer, "analyze", broken)
+    src = tmp_path / "lettre.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    report = deidentifier.pseudonymize_file(src, tmp_path / "out" / "lettre.txt")
+    assert report.status == "failed" and report.reason == "RuntimeError"
+    out = tmp_path / "out"
+    assert not out.exists() or not any(out.iterdir()), "no output, not even a temporary file"

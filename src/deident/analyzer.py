@@ -90,6 +90,24 @@ class FastContextEnhancer(LemmaContextAwareEnhancer):
     texts) and raises an error quoting the matched text when a token is missing.
     """
 
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list,
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        # The parent deep-copies every result first; only those whose recognizer has
+        # context words can change, so only they go through it.
+        with_context = {r.id for r in recognizers if r.context}
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        candidates = [r for r in raw_results if r.recognition_metadata.get(key) in with_context]
+        others = [r for r in raw_results if r.recognition_metadata.get(key) not in with_context]
+        enhanced = super().enhance_using_context(text, candidates, nlp_artifacts, recognizers,
+                                                 context) if candidates else []
+        return enhanced + others
+
     def _extract_surrounding_words(
         self, nlp_artifacts: NlpArtifacts, word: str, start: int
     ) -> list[str]:
@@ -322,18 +340,18 @@ class Analyzer:
             return True
         if any(w[0].islower() for w in words):
             return True  # names are capitalised: "Escarre sacrée", "P. vivax"
+        if entity.type == NER_LOCATION:
+            before = text[max(0, entity.start - 25):entity.start]
+            after = text[entity.end:entity.end + 6]
+            # "à Paris" is a place even though "paris" is also a French word.
+            return not (_PLACE_CUE.search(before) or (_LINE_START.search(before)
+                                                       and _LETTER_DATE.match(after)))
         if all(w in self.nlp_engine.dictionary and fold(w) not in first_names for w in words):
             return True
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 5:
             return True  # a short all-capitals word alone is an abbreviation
-        if len(words) == 1 and _PARTICIPLE.search(words[0]) and fold(words[0]) not in first_names:
-            return True  # "Adressée par…"
-        if entity.type == NER_LOCATION:
-            before = text[max(0, entity.start - 25):entity.start]
-            after = text[entity.end:entity.end + 6]
-            return not (_PLACE_CUE.search(before) or (_LINE_START.search(before)
-                                                       and _LETTER_DATE.match(after)))
-        return False
+        return len(words) == 1 and _PARTICIPLE.search(words[0]) is not None \
+            and fold(words[0]) not in first_names  # "Adressée par…"
 
     def _is_country(self, text: str, entity: Entity) -> bool:
         return fold(text[entity.start:entity.end]) in self.lexicons.non_city_places

@@ -21,6 +21,8 @@ from deident.keys import generate_key
 
 app = typer.Typer(
     add_completion=False,
+    # A traceback with local variables would print document text: never show locals.
+    pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     help="Pseudonymize French documents with consistent, keyed surrogates.",
 )

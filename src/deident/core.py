@@ -152,7 +152,7 @@ class Deidentifier:
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
             report.status, report.reason = "refused", exc.reason
-        except (DeidentError, OSError) as exc:
+        except Exception as exc:  # fail closed: nothing written, the run goes on
             report.status, report.reason = "failed", _safe_reason(exc)
         report.seconds = round(time.perf_counter() - started, 4)
         return report

@@ -75,6 +75,11 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
         rf"{_B}(?P<d>{_DAY}) (?P<m>{_NUM_MONTH}) (?P<y>{_YEAR4}|\d\d)(?! ?\d)(?![\w])",
         0.5,
     ),
+    (
+        "digits_spaced",  # "0 7 0 8 1 9 8 3": forms with one box per digit
+        r"(?<![\d ]|\d )(?P<d>[0-3] \d) (?P<m>[01] \d) (?P<y>[12] \d \d \d)(?! ?\d)",
+        0.6,
+    ),
     ("numeric_ymd", rf"{_B}(?P<y>{_YEAR4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01]){_E}", 0.85),
     ("numeric_my", rf"{_B}(?P<m>{_NUM_MONTH})[/.](?P<y>{_YEAR4}){_E}", 0.7),
     (
@@ -100,12 +105,14 @@ REFERENCE_YEAR = 2000  # leap year: stands in for a missing year
 
 
 def _month_number(token: str) -> int:
+    token = token.replace(" ", "")
     if token.isdigit():
         return int(token)
     return _MONTH_LOOKUP[strip_accents(token.rstrip(".")).lower()]
 
 
 def _year_number(token: str) -> int:
+    token = token.replace(" ", "")
     if len(token) == 4:
         return int(token)
     value = int(token)
@@ -181,12 +188,18 @@ def shift_date_text(text: str, days: int) -> str | None:
     year = _year_number(year_token) if year_token else REFERENCE_YEAR
     day_token = groups.get("d")
     # Month precision moves the middle of the month.
-    day = 15 if day_token is None else 1 if day_token.lower() == "1er" else int(day_token)
+    day = 15 if day_token is None else 1 if day_token.lower() == "1er" else int(
+        day_token.replace(" ", ""))
     start = _safe_date(year, month, day) + dt.timedelta(days=days)
     textual = name in ("text", "range_text", "month_year", "month_alone")
 
     def render(group: str, value: dt.date) -> str:
         token = groups[group]
+        if " " in token:  # one box per digit: "0 7"
+            return " ".join(render_compact(group, token.replace(" ", ""), value))
+        return render_compact(group, token, value)
+
+    def render_compact(group: str, token: str, value: dt.date) -> str:
         if group in ("d", "d2"):
             if token.lower() == "1er" or (textual and value.day == 1):
                 return "1er" if value.day == 1 else str(value.day)

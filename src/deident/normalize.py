@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
 _SPACES = re.compile(r"[\s\-_]+")
@@ -14,6 +15,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # called per word on hot paths; words repeat
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive key: "DUPONT", "Dupont", "dupont" agree."""
     folded = strip_accents(text.translate(_APOSTROPHES)).casefold()

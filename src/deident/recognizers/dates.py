@@ -10,16 +10,13 @@ from deident.entities import DATE
 
 
 class FrenchDateRecognizer(PatternRecognizer):
-    CONTEXT = [
-        "né", "née", "naissance", "date", "le", "du", "depuis", "vu", "consultation",
-        "hospitalisé", "entrée", "sortie", "admission", "opéré", "prélevé", "rdv",
-    ]
+    """Every pattern scores above the threshold on its own: the forms are specific enough,
+    and weaker ones carry their cue in the pattern ("le 09/08", "en mars")."""
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity=DATE,
             patterns=[Pattern(name, pattern, score) for name, pattern, score in DATE_PATTERNS],
-            context=self.CONTEXT,
             supported_language="fr",
             global_regex_flags=regex.IGNORECASE | regex.MULTILINE,
         )

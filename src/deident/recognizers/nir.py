@@ -14,7 +14,7 @@ NIR_REGEX = (
     rf"(?<![\w.]|\d )[12]{_S}{_D}{_S}{_D}{_S}(?:[0-9]{_S}{_D}){_S}"  # sex, year, month
     rf"(?:{_D}{_S}{_D}|2{_S}[AaBb])"  # department, Corsica 2A/2B
     rf"(?:{_S}{_D}){{6}}"  # commune, order
-    rf"(?:{_S}{_D}{_S}{_D})?"  # key
+    rf"(?:{_S}{_D}){{0,2}}"  # key (a digit may be missing: still a NIR)
     rf"(?![\w]|[ .]?\d)"
 )
 
