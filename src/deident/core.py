@@ -14,13 +14,14 @@ from pathlib import Path
 
 import regex
 
-from deident.analyzer import DEFAULT_MODEL, DEFAULT_THRESHOLD, Analyzer
+from deident.analyzer import DEFAULT_THRESHOLD, Analyzer
 from deident.anonymizer import SurrogateAnonymizer
 from deident.document import Document
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for
 from deident.keys import resolve_key
+from deident.nlp import DEFAULT_MODEL
 from deident.pseudonyms import Pseudonymizer
 
 _LEAK_MIN_CHARS = 4

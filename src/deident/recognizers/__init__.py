@@ -13,8 +13,6 @@ from deident.recognizers.person import person_recognizers
 from deident.recognizers.phone import FrenchPhoneRecognizer, WrappedPhoneRecognizer
 from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
 
-LANGUAGE = "fr"
-
 
 def french_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
     return [
