@@ -128,6 +128,8 @@ class NameShapeRecognizer(EntityRecognizer):
         ("upper_then_initial",
          rf"(?P<last>{UPPER_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
         ("first_then_cap", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{CAP_WORD})", 0.6),
+        # "Dupont Albert" (surname first, as in lists): the surname must not be a first name.
+        ("cap_then_first", rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{CAP_WORD})", 0.55),
         ("initial_then_cap", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{CAP_WORD})", 0.55),
         ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.65),
         # A known first name inside a sentence ("Enfants : Yanis et Inès", "Merci, Marc").
@@ -168,6 +170,8 @@ class NameShapeRecognizer(EntityRecognizer):
                     continue
                 if not self._plausible_surname(last or first):
                     continue
+                if name == "cap_then_first" and self._is_first_name(last):
+                    continue  # "Jean Pierre": the other order already decides
                 # "Marie Élise": two first names, less sure.
                 two_first_names = name == "first_then_cap" and self._is_first_name(last)
                 score_here = 0.5 if two_first_names else score
