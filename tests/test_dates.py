@@ -24,6 +24,8 @@ CASES = [
     ("31/06/17", 20, "20/07/17"),  # impossible date: clamped, still replaced
     ("09/08", 20, "29/08"),
     ("0 7 0 8 1 9 8 3", 30, "0 6 0 9 1 9 8 3"),  # one box per digit, on forms
+    ("24 avril au 14 mai 2021", 20, "14 mai au 3 juin 2021"),
+    ("28 décembre au 3 janvier 2021", 10, "7 janvier au 13 janvier 2021"),
 ]
 
 

@@ -31,6 +31,7 @@ from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons
 from deident.nlp import CHUNK_CHARS, DEFAULT_MODEL, LANGUAGE, FastContextEnhancer, FrenchNlpEngine
 from deident.normalize import digits_only, fold
 from deident.recognizers import french_recognizers
+from deident.recognizers.person import NAME_PARTICLES
 
 DEFAULT_THRESHOLD = 0.4
 # spaCy label -> (our type before cleaning, score)
@@ -43,13 +44,11 @@ _NOT_NAME_WORDS = frozenset(
         "M", "M.", "MM", "Mr", "Mme", "Mlle", "Melle", "Monsieur", "Madame", "Mademoiselle",
         "Dr", "Dre", "Drs", "Docteur", "Pr", "Professeur", "Me", "Maître", "IDE", "Interne",
         "Externe", "né", "née", "nee", "épouse", "ep", "veuve", "vve", "dit", "dite",
-        "patient", "patiente", "assuré", "assurée", "le", "la", "les", "de", "du", "des",
+        "patient", "patiente", "assuré", "assurée",
         "et", "ou", "à", "chez", "pour", "par", "avec", "vu", "vue", "cher", "chère",
+        "père", "mère", "fils", "fille", "frère", "sœur", "soeur", "époux", "conjoint",
+        "conjointe", "ami", "amie", "aide", "identité", "nom", "prénom",
     )
-)
-_NAME_PARTICLES = frozenset(
-    fold(w) for w in ("de", "du", "des", "le", "la", "d'", "da", "di", "do", "dos", "das",
-                      "del", "della", "van", "von", "der", "den", "ben", "el", "al")
 )
 _WORD = regex.compile(r"[\w][\w'’.\-]*")
 _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the allow-list can veto
@@ -60,6 +59,18 @@ _PARTICIPLE = regex.compile(r"(?:é|ée|és|ées)$")
 _PLACE_CUE = regex.compile(
     r"(?i)(?:\b(?:à|a|au|aux|en|vers|sur|près\s+de|depuis|de|d['’])|"
     r"(?:domicile|naissance|provenance|origine|résidence|adresse|ville)\s*[:(])\s*$"
+)
+# "score de Cushman", "signe de Murphy": a capitalised word after these heads is an eponym.
+_EPONYM_HEAD = regex.compile(
+    r"(?i:score|signe|maladie|syndrome|test|manœuvre|manoeuvre|classification|échelle|"
+    r"critères|triade|stade|index|indice|méthode|technique|procédure|opération|incision|"
+    r"réflexe|loi|tétralogie|lymphome|sarcome|anse|canal|fracture|phénomène|kyste|nodule|"
+    r"tumeur|bacille|cellules?|corps|voie|point|ligne|angle|espace|signe)"
+    r"[ \t]+(?:de[ \t]+|d['’]|du[ \t]+)\p{Lu}[\p{L}'’\-]+(?:[ \t\-]+\p{Lu}[\p{L}'’\-]+)*"
+)
+_DOSE_AFTER = regex.compile(
+    r"[ \t]+\d+(?:[.,]\d+)?[ \t]*(?i:mg|g|mL|ml|µg|mcg|UI|U|mmol|cp|comprimés?|gélules?|"
+    r"sachets?|gouttes?|%)(?![\w])"
 )
 _LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
 _LETTER_DATE = regex.compile(r",?\s+le\b")
@@ -81,7 +92,7 @@ class Analyzer:
         self.nlp_engine = FrenchNlpEngine(model_name)
         self.nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-        for recognizer in french_recognizers(self.lexicons):
+        for recognizer in french_recognizers(self.lexicons, self.nlp_engine.dictionary):
             registry.add_recognizer(recognizer)
         self.engine = AnalyzerEngine(
             registry=registry,
@@ -120,7 +131,8 @@ class Analyzer:
 
     # -- step 2 ---------------------------------------------------------------------------
     def _clean(self, text: str, entities: list[Entity]) -> list[Entity]:
-        protected = Spans(self._allow_phrases.finditer(text))
+        protected = Spans(sorted([*self._allow_phrases.finditer(text),
+                                  *(m.span() for m in _EPONYM_HEAD.finditer(text))]))
         cleaned = []
         for entity in _split_ner_lines(text, entities):
             if entity.type in _SOFT_TYPES:
@@ -156,11 +168,19 @@ class Analyzer:
         def droppable(word: str) -> bool:
             return fold(word) in _NOT_NAME_WORDS or (not strong and self._ordinary_word(word))
 
-        while words and droppable(words[0].group()):
+        def droppable_first(word: str) -> bool:
+            if fold(word) in NAME_PARTICLES:
+                return False  # "DE LA FONTAINE", "de Bonneval": the particle is the name's
+            if strong:  # the title is already outside the span: "Dr M. ROUX" keeps "M."
+                return fold(word) in _NOT_NAME_WORDS and len(word.rstrip(".")) > 1
+            return droppable(word)
+
+        while words and droppable_first(words[0].group()):
             words.pop(0)
-        while words and droppable(words[-1].group()):
+        # A particle belongs to the name before it ("de La Fontaine"), not after it.
+        while words and (droppable(words[-1].group()) or fold(words[-1].group()) in NAME_PARTICLES):
             words.pop()
-        if not words:
+        if all(fold(w.group()) in NAME_PARTICLES for w in words):
             return None
         end = words[-1].end()
         if text[end - 1] == "." and len(words[-1].group()) > 2:
@@ -171,7 +191,7 @@ class Analyzer:
         if protected.contains(entity.start, entity.end):
             return True
         words = [w.group() for w in _WORD.finditer(text, entity.start, entity.end)]
-        content = [w for w in words if fold(w) not in _NAME_PARTICLES]
+        content = [w for w in words if fold(w) not in NAME_PARTICLES]
         if not content:
             return True
         lex = self.lexicons
@@ -196,6 +216,8 @@ class Analyzer:
             return True
         if any(w[0].islower() for w in words):
             return True  # names are capitalised: "Escarre sacrée", "P. vivax"
+        if _DOSE_AFTER.match(text, entity.end):
+            return True  # "Dotarem 17 mL", "Calcidia 1,54 g": a drug, whatever its name
         if entity.type == NER_LOCATION:
             before = text[max(0, entity.start - 25):entity.start]
             after = text[entity.end:entity.end + 6]
@@ -220,8 +242,10 @@ class Analyzer:
         for entity in entities:
             value = text[entity.start:entity.end]
             if entity.type == PERSON:
+                if " " in value.strip():
+                    words.append((value, PERSON))  # "DE LESTRANGE": the particle too
                 words.extend((w.rstrip("."), PERSON) for w in _WORD.findall(value)
-                             if len(w.rstrip(".")) > 1 and fold(w) not in _NAME_PARTICLES
+                             if len(w.rstrip(".")) > 1 and fold(w) not in NAME_PARTICLES
                              and not self.lexicons.is_not_a_name(w))
             elif entity.type in (DATE, ADDRESS):
                 continue  # every date and street line is already found by its pattern

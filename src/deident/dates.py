@@ -88,6 +88,18 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
         rf"(?![\w/]|[.]\d)",
         0.6,
     ),
+    (
+        "numeric_dm_note",  # "07/07 16h30 : Cible…", "• 11/09 : bilan", "(29/01)"
+        rf"(?:^[ \t]*(?:[-•*–][ \t]*)?\K(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})(?=[ \t]*(?::|\d{{1,2}}[h:]\d\d|$))"
+        rf"|(?<=\()(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})(?=\)))",
+        0.6,
+    ),
+    (
+        "range_two_months",  # "24 avril au 14 mai 2021": one span, two months
+        rf"(?<![\w])(?P<d>1er|{_DAY})\s+(?P<m>{_MONTH})\s+(?:au|-)\s+(?P<d2>1er|{_DAY})\s+"
+        rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR4}))?(?!\w)",
+        0.85,
+    ),
     ("month_year", rf"(?<![\w])(?P<m>{_MONTH})\s+(?P<y>{_YEAR4})(?![\w])", 0.8),
     (
         "month_alone",
@@ -158,9 +170,10 @@ def _render_number(original: str, value: int, pad_default: bool) -> str:
     return str(value).zfill(width)
 
 
-# Patterns whose look-behind context lies outside the span they return.
+# Patterns whose context lies outside the span they return.
 _BARE = {
     "numeric_dm": regex.compile(rf"(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})", regex.IGNORECASE),
+    "numeric_dm_note": regex.compile(rf"(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})", regex.IGNORECASE),
     "month_alone": regex.compile(rf"(?P<m>{_MONTH})", regex.IGNORECASE),
 }
 
@@ -191,7 +204,7 @@ def shift_date_text(text: str, days: int) -> str | None:
     day = 15 if day_token is None else 1 if day_token.lower() == "1er" else int(
         day_token.replace(" ", ""))
     start = _safe_date(year, month, day) + dt.timedelta(days=days)
-    textual = name in ("text", "range_text", "month_year", "month_alone")
+    textual = name in ("text", "range_text", "range_two_months", "month_year", "month_alone")
 
     def render(group: str, value: dt.date) -> str:
         token = groups[group]
@@ -204,7 +217,7 @@ def shift_date_text(text: str, days: int) -> str | None:
             if token.lower() == "1er" or (textual and value.day == 1):
                 return "1er" if value.day == 1 else str(value.day)
             return _render_number(token, value.day, pad_default=not textual)
-        if group == "m":
+        if group in ("m", "m2"):
             if token.isdigit():
                 return _render_number(token, value.month, pad_default=True)
             return _render_month_name(token, value.month)
@@ -214,7 +227,18 @@ def shift_date_text(text: str, days: int) -> str | None:
             return _render_weekday(token, value.weekday())
         raise KeyError(group)
 
-    if name == "range_text":
+    if name == "range_two_months":
+        end_month = _month_number(groups["m2"])
+        end_day = 1 if groups["d2"].lower() == "1er" else int(groups["d2"])
+        # "28 décembre au 3 janvier 2021": the start is in the year before.
+        start_year = year - 1 if month > end_month else year
+        start = _safe_date(start_year, month, day) + dt.timedelta(days=days)
+        end = _safe_date(year, end_month, end_day) + dt.timedelta(days=days)
+        replacements = {"d": render("d", start), "m": render("m", start),
+                        "d2": render("d2", end), "m2": render("m2", end)}
+        if year_token:
+            replacements["y"] = render("y", end)
+    elif name == "range_text":
         end_day = int(groups["d2"])
         end = _safe_date(year, month, end_day) + dt.timedelta(days=days)
         if (start.year, start.month) != (end.year, end.month):

@@ -6,7 +6,7 @@ import pytest
 
 from deident.recognizers.identifiers import FrenchIbanRecognizer, RppsRecognizer
 from deident.recognizers.nir import FrNirRecognizer
-from deident.recognizers.phone import FrenchPhoneRecognizer, WrappedPhoneRecognizer
+from deident.recognizers.phone import FrenchPhoneRecognizer, PhonePatternRecognizer
 
 
 def _found(recognizer, text: str) -> list[tuple[str, float]]:
@@ -42,8 +42,11 @@ def test_phone_layouts(text: str) -> None:
     assert [v for v, _ in _found(FrenchPhoneRecognizer(), f"Tél. : {text} (portable)")] == [text]
 
 
-def test_phone_over_two_lines() -> None:
-    assert _found(WrappedPhoneRecognizer(), "Tél. : 06 33 18\n72 91\n")[0][0] == "06 33 18\n72 91"
+def test_phone_over_two_lines_and_outside_the_assigned_ranges() -> None:
+    recognizer = PhonePatternRecognizer()
+    assert _found(recognizer, "Tél. : 06 33 18\n72 91\n")[0][0] == "06 33 18\n72 91"
+    assert _found(recognizer, "tél. 07 28 66 58 03.")[0][0] == "07 28 66 58 03"
+    assert _found(recognizer, "ARC : 02 62 63 04 93 –")[0][0] == "02 62 63 04 93"
 
 
 def test_rpps_luhn_and_iban_checksum() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from presidio_analyzer import EntityRecognizer
 
 from deident.lexicons import Lexicons
@@ -10,16 +12,18 @@ from deident.recognizers.dates import FrenchDateRecognizer
 from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.person import person_recognizers
-from deident.recognizers.phone import FrenchPhoneRecognizer, WrappedPhoneRecognizer
+from deident.recognizers.phone import FrenchPhoneRecognizer, PhonePatternRecognizer
 from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
 
 
-def french_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
+def french_recognizers(
+    lexicons: Lexicons, dictionary: Container[str] | None = None
+) -> list[EntityRecognizer]:
     return [
-        *person_recognizers(lexicons),
+        *person_recognizers(lexicons, dictionary),
         FrNirRecognizer(),
         FrenchPhoneRecognizer(),
-        WrappedPhoneRecognizer(),
+        PhonePatternRecognizer(),
         FrenchEmailRecognizer(),
         FrenchUrlRecognizer(),
         FrenchDateRecognizer(),

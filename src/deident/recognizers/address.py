@@ -8,7 +8,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from deident.entities import ADDRESS, CITY, ZIP_CITY
 from deident.lexicons import Lexicons
 
-UP = r"A-ZÀ-ÖØ-Þ"
+UP = r"\p{Lu}"
 _NUMBER = r"\d{1,4}(?:[ \t]*-[ \t]*\d{1,4})?(?:[ \t]*(?i:bis|ter|quater|[abc])(?![\w]))?"
 _STOP = (
     r"(?:à|a|au|et|pour|chez|dans|puis|tel|tél|téléphone|depuis|jusqu|avant|après|le|où|"
@@ -57,7 +57,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
     name = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
     particles = r"(?:de|du|des|la|le|les|aux|au|l['’]|d['’])"
     # A capitalised word, or an all-capitals one of 4+ letters ("FLEURY", not "IDE").
-    cap_word = rf"[{UP}](?:[a-zß-öø-ÿ][\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
+    cap_word = rf"[{UP}](?:\p{{Ll}}[\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
     capitalised_name = (
         rf"(?:{particles}[ \t]*)*{cap_word}"
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:{cap_word}|\d{{1,4}}(?![\w]))){{0,4}}"
@@ -138,7 +138,8 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
             ),
             Pattern(
                 "letter_place",
-                rf"^[ \t]*\K{CITY_NAME}(?=,?[ \t]+le[ \t]+\d)",
+                # "Dicté le 28/02", "Prélevé le…" are not places.
+                rf"^[ \t]*\K(?!\w+(?:é|ée|és|ées)[ \t]+le\b){CITY_NAME}(?=,?[ \t]+le[ \t]+\d)",
                 0.7,
             ),
         ],

@@ -16,15 +16,19 @@ _LABEL = (
     r"prelevement|identification|archive|épisode|episode)|"
     r"num[ée]ro\s+(?:de\s+|d['’]\s*)?(?:dossier|séjour|sejour|venue|examen|identification|"
     r"patient|admission|demande|prélèvement|prelevement|épisode|episode)|"
-    r"identifiant(?:\s+(?:patient|unique|permanent))?|dossier|réf\.?|référence|"
+    r"identifiant(?:\s+(?:patient|unique|permanent))?|dossier|réf\.?|référence|demande|"
     r"code\s+patient|n°\s*patient)"
 )
 _LABEL_TAIL = r"(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*(?:n°|no|nº|#)?[ \t]*:?[ \t]*\n?[ \t]*"
 # Any "n°", "numéro", "ID", "référence", "code" label, then up to 40 characters of the
 # same line: the first token mixing at least 3 digits into 5+ characters is an identifier.
 _GENERIC_LABEL = (
+    # Not batch, accreditation, registry or coding numbers: those name no patient.
+    r"(?<!(?i:lot|cofrac|accréditation|eudract|amm|série|ccam|cim-10|cim|version|décret|loi|"
+    r"article|norme|iso|agrément)[ \t]{0,3})"
     r"(?<![\w])(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
-    r"code(?:-barres)?|accession number|matricule)(?![\w])[^\n]{0,40}?[\s:#°]\s*\K"
+    r"code(?:-barres)?|accession number|matricule)(?![\w])(?![ \t]*(?i:ccam|cim|eudract))"
+    r"[^\n]{0,40}?[\s:#°]\s*\K"
 )
 _ID_TOKEN = r"(?=[A-Za-z0-9\-/._]*\d(?:[A-Za-z\-/._]*\d){2})[A-Z0-9][A-Za-z0-9\-/._]{3,30}(?<![\-/._])"
 HOSPITAL_ID_REGEX = (
@@ -44,6 +48,8 @@ class HospitalIdRecognizer(PatternRecognizer):
             patterns=[
                 Pattern("labelled_id", HOSPITAL_ID_REGEX, 0.85),
                 Pattern("numbered_label", _GENERIC_LABEL + _ID_TOKEN + r"(?![\w])", 0.6),
+                # "M. TOYBOU Vartan (5817815)": a number in brackets right after a name.
+                Pattern("bracketed_number", r"(?<=\p{L}[ \t]?\()\d[\d/\-]{4,18}\d(?=\))", 0.5),
                 Pattern("long_number", LONG_NUMBER_REGEX, 0.45),
             ],
             context=self.CONTEXT,
@@ -107,6 +113,11 @@ class FrenchIbanRecognizer(PatternRecognizer):
                     "iban",
                     r"(?<![\w])[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]{4}){2,7}(?:[ ]?[0-9A-Z]{1,3})?(?![\w])",
                     0.5,
+                ),
+                Pattern(  # any grouping, wrapped over lines: only a valid checksum counts
+                    "iban_loose",
+                    r"(?<![\w])[A-Z]{2}\d{2}(?:(?:[ ]|[ \t]*\n[ \t]*)?[0-9A-Z]){11,30}(?![\w])",
+                    0.3,
                 ),
             ],
             context=["iban", "rib", "bancaire", "virement", "bic"],

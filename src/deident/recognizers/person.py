@@ -7,6 +7,8 @@ look-behinds, so the title survives and reads naturally before the surrogate.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -16,15 +18,20 @@ from deident.entities import NER_LOCATION, NER_PERSON, PERSON
 from deident.lexicons import Lexicons
 from deident.normalize import fold
 
-UP = r"A-ZÀ-ÖØ-Þ"
-LO = r"a-zß-öø-ÿ"
-_PREFIX = r"(?:[DLNO]['’]|d['’])?"  # N'Diaye, D'Almeida, O'Neill, d'Estaing
+# Any script's capitals and small letters: "Büşra", "Łukasz", "Ngọc".
+UP = r"\p{Lu}"
+LO = r"\p{Ll}"
+_PREFIX = r"(?:\p{Lu}['’]|d['’])?"  # N'Diaye, D'Almeida, O'Neill, M'Bappé, d'Estaing
 UPPER_WORD = rf"{_PREFIX}[{UP}][{UP}]+(?:[-'’][{UP}]+)*"
 CAP_WORD = rf"{_PREFIX}[{UP}][{LO}]+(?:[-'’][{UP}]?[{LO}]+)*"
 INITIAL = rf"[{UP}]\.(?:-?[{UP}]\.)?"
 PARTICLE = (
     r"(?:de|du|des|le|la|d['’]|De|Du|Des|Le|La|Da|Di|Do|Dos|Das|Del|Della|Van|van|Von|von|"
     r"der|Der|den|Ben|Ben|El|Al|Mac|Mc|Saint|Sainte|St|Ste|DE|DU|DES|LE|LA|DA|DOS|VAN|VON|EL|BEN)"
+)
+NAME_PARTICLES = frozenset(
+    fold(w) for w in ("de", "du", "des", "le", "la", "d'", "da", "di", "do", "dos", "das",
+                      "del", "della", "van", "von", "der", "den", "ben", "el", "al")
 )
 NAME_TOKEN = rf"(?:{INITIAL}|{UPPER_WORD}|{CAP_WORD})"
 _GAP = r"[ \t]+"
@@ -64,7 +71,11 @@ _FIELD_LABELS = (
     r"chirurgien|aide opératoire|infirmière|infirmier|IDE|prescripteur|demandeur|"
     r"personne de confiance|personne à prévenir|contact|assuré|assurée|patient|patiente|"
     r"fils|fille|frère|sœur|soeur|mère|père|époux|épouse|conjoint|conjointe|mari|femme|"
-    r"compagnon|compagne|tuteur|tutrice|curateur|curatrice|aidant|aidante|enfant|parent"
+    r"compagnon|compagne|tuteur|tutrice|curateur|curatrice|aidant|aidante|enfant|parent|"
+    r"aide|IDE|AS|ASH|IADE|IBODE|ARC|TEC|cadre|rédacteur|rédactrice|secrétaire|coordination|"
+    r"coordinateur|coordinatrice|investigateur|investigatrice|kinésithérapeute|kiné|"
+    r"diététicienne?|psychologue|assistante? sociale?|responsable|biologiste|radiologue|"
+    r"interprétation|préleveur|préleveuse|identité|nom et prénom|patient\(e\)"
 )
 _FIELD_VALUE_WORD = rf"(?:{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*|{INITIAL})"
 FIELD_REGEX = (
@@ -93,6 +104,20 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
                 Pattern(
+                    "role_then_parenthesis",  # "Kinésithérapeute (Deolindo Técher)"
+                    rf"(?<![\w])(?i:{ROLES}|kinésithérapeute|diététicienne?|psychologue|"
+                    rf"assistante? sociale|service social|ergothérapeute|orthophoniste)"
+                    rf"[ \t]*\(\K{NAME_SEQUENCE}(?=\))",
+                    0.75,
+                ),
+                Pattern(
+                    "before_role",  # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)"
+                    rf"{NAME_SEQUENCE}(?=[ \t]*\((?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|cadre|"
+                    rf"aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
+                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)\))",
+                    0.75,
+                ),
+                Pattern(
                     "greeting",
                     rf"(?<![\w])(?i:bonjour|bonsoir|merci|cordialement|amicalement|"
                     rf"bien à (?:vous|toi)|bises)[ \t]*,?[ \t\n]+\K{NAME_SEQUENCE}",
@@ -100,7 +125,7 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern(
                     "after_lowercase_title",  # "vu avec mme durand": vetoed if a French word
-                    r"(?<![\w])(?:mme|mlle|mr|dr|pr)\.?[ \t]+\K[a-zß-öø-ÿ][a-zß-öø-ÿ'’\-]{2,}(?![\w])",
+                    r"(?<![\w])(?:mme|mlle|mr|dr|pr)\.?[ \t]+\K\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
                     0.6,
                 ),
             ],
@@ -131,15 +156,22 @@ class NameShapeRecognizer(EntityRecognizer):
         # "Dupont Albert" (surname first, as in lists): the surname must not be a first name.
         ("cap_then_first", rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{CAP_WORD})", 0.55),
         ("initial_then_cap", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{CAP_WORD})", 0.55),
+        ("cap_then_initial",
+         rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.5),
         ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.65),
+        # An unknown first name beside an UPPERCASE surname ("PAPADOPOULOS Sopheap"): both
+        # words must be unknown to the French dictionary and the lexicons.
+        ("upper_then_unknown", rf"(?P<last>{_UPPER_SEQ})[ \t]*,?[ \t]+(?P<unknown>{CAP_WORD})", 0.5),
+        ("unknown_then_upper", rf"(?P<unknown>{CAP_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.5),
         # A known first name inside a sentence ("Enfants : Yanis et Inès", "Merci, Marc").
         ("lone_first_name", rf"(?<=[\w,;:][ \t]+|[\w][ \t]*,[ \t]*)(?P<first>{CAP_WORD})(?P<last>)", 0.6),
     )
 
-    def __init__(self, lexicons: Lexicons) -> None:
+    def __init__(self, lexicons: Lexicons, dictionary: Container[str] | None = None) -> None:
         self.lexicons = lexicons
+        self.dictionary = dictionary  # common French words: "Isolement" is not a surname
         self._compiled = [
-            (name, regex.compile(rf"(?<![\w'’\-./]){pattern}(?![\w'’])"), score)
+            (name, regex.compile(rf"(?<![\w'’\-./°]){pattern}(?![\w'’])"), score)
             for name, pattern, score in self._SHAPES
         ]
         super().__init__(supported_entities=[PERSON], supported_language="fr", name="NameShape")
@@ -154,9 +186,11 @@ class NameShapeRecognizer(EntityRecognizer):
         )
 
     def _plausible_surname(self, words: str) -> bool:
-        return not any(
+        content = [w for w in regex.split(r"[ \t]+", words) if fold(w) not in NAME_PARTICLES]
+        return bool(content) and not any(
             self.lexicons.is_not_a_name(w) or fold(w) in self.lexicons.non_city_places
-            for w in regex.split(r"[ \t]+", words)
+            or (self.dictionary is not None and w in self.dictionary and not w.isupper())
+            for w in content
         )
 
     def analyze(
@@ -165,8 +199,16 @@ class NameShapeRecognizer(EntityRecognizer):
         results: list[RecognizerResult] = []
         for name, pattern, score in self._compiled:
             for match in pattern.finditer(text, overlapped=True):
-                first, last = match.group("first"), match.group("last")
-                if not first.endswith(".") and not self._is_first_name(first):
+                if "unknown" in match.groupdict():
+                    first = match.group("unknown")
+                    if self._is_first_name(first) or not self._plausible_surname(first) \
+                            or len(match.group("last")) < 4:
+                        continue  # known first names have their own shapes above
+                    last = match.group("last")
+                else:
+                    first, last = match.group("first"), match.group("last")
+                if not first.endswith(".") and "unknown" not in match.groupdict() \
+                        and not self._is_first_name(first):
                     continue
                 if not self._plausible_surname(last or first):
                     continue
@@ -187,9 +229,11 @@ class NameShapeRecognizer(EntityRecognizer):
         return EntityRecognizer.remove_duplicates(results)
 
 
-def person_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
+def person_recognizers(
+    lexicons: Lexicons, dictionary: Container[str] | None = None
+) -> list[EntityRecognizer]:
     return [
         TitledPersonRecognizer(),
-        NameShapeRecognizer(lexicons),
+        NameShapeRecognizer(lexicons, dictionary),
         SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),
     ]

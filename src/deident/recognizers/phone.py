@@ -8,11 +8,12 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from deident.entities import PHONE
 
-# Ten digits in pairs, where a form wraps the number over two lines: phonenumbers reads
-# one line at a time and misses those.
-WRAPPED_PHONE_REGEX = (
-    r"(?<![\d])0[1-9](?:[ .\-]?\d\d)*[ \t]*\n[ \t]*\d\d(?:[ .\-]?\d\d)*(?![\d])"
-)
+# Ten digits in pairs with one separator style, a +33 form, or a number wrapped over two
+# lines: phonenumbers rejects numbers of unassigned ranges or overseas regions and reads
+# one line at a time, yet all of these are someone's phone number in a document.
+_SEP = r"(?:[ .\-]|[ \t]*\n[ \t]*)"
+PAIRED_PHONE_REGEX = rf"(?<![\d\w])0[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
+PLUS33_PHONE_REGEX = rf"(?<![\d\w])\+33[ .]?(?:\(0\)[ .]?)?[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
 
 
 class FrenchPhoneRecognizer(PhoneRecognizer):
@@ -32,16 +33,15 @@ class FrenchPhoneRecognizer(PhoneRecognizer):
         )
 
 
-class WrappedPhoneRecognizer(PatternRecognizer):
+class PhonePatternRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         super().__init__(
             supported_entity=PHONE,
-            patterns=[Pattern("phone_over_two_lines", WRAPPED_PHONE_REGEX, 0.6)],
+            patterns=[
+                Pattern("paired_digits", PAIRED_PHONE_REGEX, 0.6),
+                Pattern("plus_33", PLUS33_PHONE_REGEX, 0.6),
+            ],
             context=FrenchPhoneRecognizer.CONTEXT,
             supported_language="fr",
             global_regex_flags=regex.MULTILINE,
         )
-
-    def validate_result(self, pattern_text: str) -> bool | None:
-        digits = sum(ch.isdigit() for ch in pattern_text)
-        return None if digits == 10 else False
