@@ -143,7 +143,7 @@ class Analyzer:
                 if fold(text[entity.start:entity.end]) in self.lexicons.non_city_places:
                     continue
                 entity = Entity(entity.start, entity.end, CITY, entity.score, entity.hint)
-            if entity.type in (CITY, ZIP_CITY) and self._is_country(text, entity):
+            if entity.type in (CITY, ZIP_CITY, ADDRESS) and self._is_country(text, entity):
                 continue
             cleaned.append(entity)
         return cleaned
@@ -166,7 +166,12 @@ class Analyzer:
         strong = self._strong(entity)
 
         def droppable(word: str) -> bool:
-            return fold(word) in _NOT_NAME_WORDS or (not strong and self._ordinary_word(word))
+            if fold(word) in _NOT_NAME_WORDS:
+                return True
+            if strong or (word.isupper() and len(word) > 2
+                          and fold(word) not in self.lexicons.abbreviations):
+                return False  # "Biologiste : G. BLANC"
+            return self._ordinary_word(word)
 
         def droppable_first(word: str) -> bool:
             if fold(word) in NAME_PARTICLES:
@@ -177,10 +182,16 @@ class Analyzer:
 
         while words and droppable_first(words[0].group()):
             words.pop(0)
-        # A particle belongs to the name before it ("de La Fontaine"), not after it.
-        while words and (droppable(words[-1].group()) or fold(words[-1].group()) in NAME_PARTICLES):
+        # A lowercase particle belongs to the name after it ("de La Fontaine"); a capitalised
+        # one can be the name itself ("Isidore Le", "M. LE").
+        def droppable_last(word: str) -> bool:
+            if fold(word) in NAME_PARTICLES:
+                return word in NAME_PARTICLES
+            return droppable(word)
+
+        while words and droppable_last(words[-1].group()):
             words.pop()
-        if all(fold(w.group()) in NAME_PARTICLES for w in words):
+        if not words or all(w.group() in NAME_PARTICLES for w in words):
             return None
         end = words[-1].end()
         if text[end - 1] == "." and len(words[-1].group()) > 2:
@@ -191,7 +202,7 @@ class Analyzer:
         if protected.contains(entity.start, entity.end):
             return True
         words = [w.group() for w in _WORD.finditer(text, entity.start, entity.end)]
-        content = [w for w in words if fold(w) not in NAME_PARTICLES]
+        content = [w for w in words if w not in NAME_PARTICLES]  # "LE", "Le" may be a name
         if not content:
             return True
         lex = self.lexicons
@@ -266,7 +277,7 @@ class Analyzer:
         if words:
             for start, end, entity_type in PhraseMatcher(words).find_labelled(text):
                 # "Petit" the surname does not make "petit" a name
-                if entity_type not in (PERSON, CITY) or text[start].isupper():
+                if entity_type not in (PERSON, CITY) or any(c.isupper() for c in text[start:end]):
                     add(start, end, entity_type)
         if numbers:
             for match in _DIGIT_RUN.finditer(text):

@@ -116,7 +116,11 @@ class Lexicons:
         if key in self.common_words or key in self.abbreviations or key in self.drugs \
                 or key in self.eponym_names:
             return True
-        return key not in self.first_names and MEDICAL_SUFFIX.search(key) is not None
+        # Per part of a compound, long words only: "José", "Rose" end like "-ose" too.
+        parts = [p for p in key.split() if p not in self.first_names]
+        return any(len(p) >= 7 and MEDICAL_SUFFIX.search(p) for p in parts) and (
+            key not in self.first_names
+        )
 
 
 @cache

@@ -20,7 +20,8 @@ _COMPLEMENT = (
     r"etage|porte|studio|chambre|logement|lot)\.?[ \t]*[\w\-]{1,6})*"
 )
 CITY_NAME = (
-    rf"[{UP}][\w'’]*(?:[ \t\-]+(?:(?:sur|sous|lès|les|lez|en|de|du|des|la|le|aux|d['’]|s/)[ \t\-]*)?"
+    rf"[{UP}][\w'’]*(?:[ \t\-]+(?:(?:sur|sous|lès|les|lez|en|de|du|des|la|le|aux|à|d['’]|l['’]|s/)"
+    rf"[ \t\-]*)?"
     rf"[{UP}][\w'’]*){{0,3}}"
 )
 _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97|98)[ ]?\d{3}"
@@ -33,7 +34,7 @@ ZIP_CITY_REGEX = (
 _RESIDENCE_CUES = (
     r"né|née|nés|domicilié|domiciliée|domicile|habite|habitant|habitante|résidant|résidante|"
     r"résident|demeurant|originaire|vit|vivant|réside|installé|installée|déménagé|déménagée|"
-    r"vient|venant|transféré|transférée|adressé|adressée"
+    r"vient|venant|transféré|transférée|adressé|adressée|fait"
 )
 
 
@@ -44,7 +45,7 @@ def _street_type_alternation(forms: tuple[str, ...]) -> str:
 # The everyday street words, after which a lowercase name is still an address
 # ("2 rue de la paix"); after any other type the name must be capitalised.
 _CORE_STREET = (
-    r"(?i:rue|avenue|av|boulevard|bd|place|pl|allée|impasse|imp|chemin|ch|route|rte|quai|"
+    r"(?i:rue|avenue|av|boulevard|bd|place|pl|allée|impasse|imp|chemin|route|rte|quai|"
     r"cours|square)\.?"
 )
 _ADDRESS_LABEL = r"(?i:adresse|domicile|résidence|coordonnées)[^:\n]{0,25}:[ \t]*"
@@ -55,7 +56,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
     # Without a number, only a full street word ("route", not "r." or "pas") and a cue.
     full_street = rf"(?i:{_street_type_alternation(lexicons.street_type_words)})"
     name = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
-    particles = r"(?:de|du|des|la|le|les|aux|au|l['’]|d['’])"
+    particles = r"(?i:de|du|des|la|le|les|aux|au|l['’]|d['’])"
     # A capitalised word, or an all-capitals one of 4+ letters ("FLEURY", not "IDE").
     cap_word = rf"[{UP}](?:\p{{Ll}}[\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
     capitalised_name = (

@@ -75,11 +75,13 @@ _FIELD_LABELS = (
     r"aide|IDE|AS|ASH|IADE|IBODE|ARC|TEC|cadre|rédacteur|rédactrice|secrétaire|coordination|"
     r"coordinateur|coordinatrice|investigateur|investigatrice|kinésithérapeute|kiné|"
     r"diététicienne?|psychologue|assistante? sociale?|responsable|biologiste|radiologue|"
-    r"interprétation|préleveur|préleveuse|identité|nom et prénom|patient\(e\)"
+    r"interprétation|préleveur|préleveuse|identité|nom et prénom|nom\s*/\s*prénom|patient\(e\)"
 )
-_FIELD_VALUE_WORD = rf"(?:{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*|{INITIAL})"
+# A value word is not the next field's label ("Nom : MARTINEZ Prénom : Rosa").
+_FIELD_VALUE_WORD = rf"(?![\w'’\-]+[ \t]*:)(?:{INITIAL}|{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*)"
 FIELD_REGEX = (
-    rf"(?:(?<=^|[\n|;,•–])|(?<=[ \t]{{2}}))[ \t]*(?i:{_FIELD_LABELS})"
+    rf"(?:(?<=^|[\n|;,•–/])|(?<=[ \t]{{2}})|(?<=[ \t])(?=\p{{Lu}}))[ \t]*(?i:{_FIELD_LABELS})"
+    rf"(?:[ \t]+\p{{Ll}}{{3,12}})?"  # "IDE nuit :", "Aidant principal :"
     rf"(?:[ \t]+(?i:de la|de|du|des|d['’])[ \t]*(?i:l['’])?[\w\-]{{2,20}})?"  # "Nom de l'assuré"
     rf"[ \t]*(?:\([^)\n]{{0,20}}\))?[ \t]*:[ \t]*"
     rf"(?:(?:{TITLES})\.?[ \t]+)?\K"
@@ -125,7 +127,8 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern(
                     "after_lowercase_title",  # "vu avec mme durand": vetoed if a French word
-                    r"(?<![\w])(?:mme|mlle|mr|dr|pr)\.?[ \t]+\K\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
+                    rf"(?<![\w])(?:{ABBREVIATED_TITLES}|mme|mlle|mr|dr|pr)\.?[ \t]+\K"
+                    r"(?:\p{Ll}['’])?\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
                     0.6,
                 ),
             ],
@@ -151,7 +154,7 @@ class NameShapeRecognizer(EntityRecognizer):
         ("initial_then_upper", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{UPPER_WORD})", 0.7),
         # "DUPONT J." - but not "BCLC A." closing a sentence: a name goes on.
         ("upper_then_initial",
-         rf"(?P<last>{UPPER_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
+         rf"(?P<last>{_UPPER_SEQ})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
         ("first_then_cap", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{CAP_WORD})", 0.6),
         # "Dupont Albert" (surname first, as in lists): the surname must not be a first name.
         ("cap_then_first", rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{CAP_WORD})", 0.55),

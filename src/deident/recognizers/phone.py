@@ -13,7 +13,7 @@ from deident.entities import PHONE
 # one line at a time, yet all of these are someone's phone number in a document.
 _SEP = r"(?:[ .\-]|[ \t]*\n[ \t]*)"
 PAIRED_PHONE_REGEX = rf"(?<![\d\w])0[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
-PLUS33_PHONE_REGEX = rf"(?<![\d\w])\+33[ .]?(?:\(0\)[ .]?)?[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
+PLUS33_PHONE_REGEX = rf"(?<![\d\w])(?:\+|00)33[ .]?(?:\(0\)[ .]?)?[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
 
 
 class FrenchPhoneRecognizer(PhoneRecognizer):
