@@ -45,7 +45,7 @@ _NOT_NAME_WORDS = frozenset(
         "Dr", "Dre", "Drs", "Docteur", "Pr", "Professeur", "Me", "Maître", "IDE", "Interne",
         "Externe", "né", "née", "nee", "épouse", "ep", "veuve", "vve", "dit", "dite",
         "patient", "patiente", "assuré", "assurée",
-        "et", "ou", "à", "chez", "pour", "par", "avec", "vu", "vue", "cher", "chère",
+        "et", "ou", "à", "chez", "pour", "par", "avec", "cher", "chère",
         "père", "mère", "fils", "fille", "frère", "sœur", "soeur", "époux", "conjoint",
         "conjointe", "ami", "amie", "aide", "identité", "nom", "prénom",
     )
@@ -55,6 +55,10 @@ _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the
 _NUMERIC_MIN_DIGITS = 6
 _DIGIT_RUN = regex.compile(r"(?<![\w])\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
+_TITLE_WORDS = frozenset({
+    "professeur", "docteur", "directeur", "directrice", "président", "présidente", "maire",
+    "ministre", "juge", "procureur", "préfet", "chef", "cadre", "interne", "externe",
+})
 _PARTICIPLE = regex.compile(r"(?:é|ée|és|ées)$")
 _PLACE_CUE = regex.compile(
     r"(?i)(?:\b(?:à|a|au|aux|en|vers|sur|près\s+de|depuis|de|d['’])|"
@@ -187,6 +191,8 @@ class Analyzer:
         def droppable_last(word: str) -> bool:
             if fold(word) in NAME_PARTICLES:
                 return word in NAME_PARTICLES
+            if len(word) == 2 and word[1] == "." and word[0].isupper():
+                return False  # an initial after a name ("AMSELLEM M."), not the title M.
             return droppable(word)
 
         while words and droppable_last(words[-1].group()):
@@ -206,15 +212,18 @@ class Analyzer:
         if not content:
             return True
         lex = self.lexicons
+        if self._strong(entity):
+            return False  # "Mme Petit", "Dr Blanc", "Dr SENE": after a title, a name
         if all(fold(w) in lex.abbreviations or fold(w) in lex.drugs for w in content):
             return True
-        if self._strong(entity):
-            return False  # "Mme Petit", "Dr Blanc": a title makes a common word a name
+        if entity.type == PERSON and content[0].lower().startswith(("saint-", "sainte-")):
+            return True  # "Clinique Sainte-Marguerite": a place, not a person
         if all(self._ordinary_word(w) for w in content):
             return True  # "un Parkinson", "Traitement", "Holter ECG"
-        if all(w.islower() for w in content) and any(w in self.nlp_engine.dictionary
-                                                     for w in content):
-            return True  # a lowercase name after a lowercase title, unless it is a word
+        if entity.hint != "ner" and all(w.islower() for w in content):
+            # a lowercase name after a title ("vu avec Mme tisserand"), unless a function
+            # word or a title follows the title ("M. le Professeur")
+            return any(w in self.nlp_engine.stop_words or w in _TITLE_WORDS for w in content)
         if entity.hint == "ner":
             return self._ner_noise(text, entity, content)
         return False

@@ -50,23 +50,27 @@ _YEAR = rf"(?:{_YEAR4}|\d\d)"
 _B = r"(?<![\w/.\-|])"  # not glued to a preceding digit, letter or separator
 _E = r"(?![\w/|]|[.\-]\d)"
 
+_S = r"[ \t]+"  # blanks inside a date never cross a line…
+_NL = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # …except before a four-digit year ("11 janvier\n2017")
+
 # (name, pattern, score). Named groups: wd weekday, d day, d2 range end day, m month, y year.
 DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "range_text",
-        rf"(?<![\w])(?P<d>1er|{_DAY})\s+(?:au|-)\s+(?P<d2>{_DAY})\s+(?P<m>{_MONTH})"
-        rf"(?:\s+(?P<y>{_YEAR4}))?(?!\w)",
+        rf"(?<![\w])(?P<d>1er|{_DAY}){_S}(?:au|-){_S}(?P<d2>{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),
     (
         "text",
-        rf"(?<![\w])(?:(?P<wd>{_WEEKDAY})\s+)?(?P<d>1er|{_DAY})\s+(?P<m>{_MONTH})"
-        rf"(?:\s+(?P<y>{_YEAR4}|\d\d(?!\s*(?:h|:|mg|ml|g\b|%)))(?![\w]))?(?![\w])",
+        rf"(?<![\w])(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"(?:{_NL}(?P<y>{_YEAR4})(?![\w])|[ \t]+(?P<y>\d\d(?![ \t]*(?:h|:|mg|ml|g\b|%)))(?![\w]))?"
+        rf"(?![\w])",
         0.85,
     ),
     (
         "numeric_dmy",
-        rf"{_B}(?:(?P<wd>{_WEEKDAY})\s+)?(?P<d>{_DAY})(?P<sep>[/.\-|])(?P<m>{_NUM_MONTH})"
+        rf"{_B}(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>{_DAY})(?P<sep>[/.\-|])(?P<m>{_NUM_MONTH})"
         rf"(?P=sep)(?P<y>{_YEAR}){_E}",
         0.85,
     ),
@@ -84,7 +88,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ("numeric_my", rf"{_B}(?P<m>{_NUM_MONTH})[/.](?P<y>{_YEAR4}){_E}", 0.7),
     (
         "numeric_dm",
-        rf"\b(?:le|du|au|depuis le|et le)\s+\K(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})"
+        rf"\b(?:le|du|au|depuis le|et le){_S}\K(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})"
         rf"(?![\w/]|[.]\d)",
         0.6,
     ),
@@ -96,14 +100,14 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ),
     (
         "range_two_months",  # "24 avril au 14 mai 2021": one span, two months
-        rf"(?<![\w])(?P<d>1er|{_DAY})\s+(?P<m>{_MONTH})\s+(?:au|-)\s+(?P<d2>1er|{_DAY})\s+"
-        rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR4}))?(?!\w)",
+        rf"(?<![\w])(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
+        rf"(?P<m2>{_MONTH})(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),
-    ("month_year", rf"(?<![\w])(?P<m>{_MONTH})\s+(?P<y>{_YEAR4})(?![\w])", 0.8),
+    ("month_year", rf"(?<![\w])(?P<m>{_MONTH}){_S}(?P<y>{_YEAR4})(?![\w])", 0.8),
     (
         "month_alone",
-        rf"(?<![\w])(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)\s*\K(?P<m>{_MONTH})"
+        rf"(?<![\w])(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)[ \t]*\K(?P<m>{_MONTH})"
         rf"(?![\w])",
         0.55,
     ),

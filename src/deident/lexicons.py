@@ -19,7 +19,7 @@ MEDICAL_SUFFIX = re.compile(
     r"graphie|gramme|algie|cycline|mycine|cilline|floxacine|oxacine|azole|prazole|pril|sartan|"
     r"olol|statine|parine|xaban|gatran|tidine|azepam|mab|nib|vir|ase|asie|isme|ectasie|"
     r"rragie|rrhee|cele|plasie|trophie|penie|cytose|amine|idine|tropine|morphine|caine|"
-    r"phylline|sone|lone|feron|ctus|osis|itis|axie|xie)$"
+    r"phylline|sone|lone|feron|ctus|osis|itis|axie|xie|tion)$"
 )
 
 

@@ -114,11 +114,11 @@ class FrenchNlpEngine(SpacyNlpEngine):
         nlp.max_length = 10 * CHUNK_CHARS
         self.nlp = {LANGUAGE: nlp}
         self.dictionary = FrenchDictionary(nlp)
-        self._stop_words = frozenset(nlp.Defaults.stop_words)
+        self.stop_words = frozenset(nlp.Defaults.stop_words)
 
     # Presidio asks these once per token; a set beats a vocabulary look-up.
     def is_stopword(self, word: str, language: str) -> bool:
-        return word.lower() in self._stop_words
+        return word.lower() in self.stop_words
 
     def is_punct(self, word: str, language: str) -> bool:
         return not any(ch.isalnum() for ch in word)

@@ -63,6 +63,10 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         rf"(?:{particles}[ \t]*)*{cap_word}"
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:{cap_word}|\d{{1,4}}(?![\w]))){{0,4}}"
     )
+    numbered_name = (
+        rf"(?:{particles}[ \t]*)*(?:[{UP}][\w'’.\-]*|\d{{1,4}}(?![\w]))"
+        rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:[{UP}][\w'’.\-]*|\d{{1,4}}(?![\w]))){{0,5}}"
+    )
     number = rf"(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*"
     street_line = PatternRecognizer(
         supported_entity=ADDRESS,
@@ -74,8 +78,8 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 0.8,
             ),
             Pattern(
-                "numbered_other_street",
-                rf"{number}{street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
+                "numbered_other_street",  # "954 mail du 8 Mai 1945", "132 montée Louis XIV"
+                rf"{number}{street}(?![\w])[ \t]+{numbered_name}{_COMPLEMENT}",
                 0.75,
             ),
             Pattern(
@@ -88,7 +92,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 rf"{_ADDRESS_LABEL}\K[^\s,\d][^,\n]{{1,40}}?(?=,?[ \t]*{_POSTCODE}(?!\d))",
                 0.7,
             ),
-            Pattern("po_box", r"(?<![\w])(?:BP|B\.P\.|CS|TSA)[ \t]*\d{2,6}(?![\w])", 0.5),
+            Pattern("po_box", r"(?<![\w])(?:BP|B\.P\.|CS|TSA)[ \t]*\d{1,6}(?![\w])", 0.5),
             Pattern(
                 "building",
                 r"(?<![\w])(?i:bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|tour)\.?"

@@ -34,9 +34,11 @@ NAME_PARTICLES = frozenset(
                       "del", "della", "van", "von", "der", "den", "ben", "el", "al")
 )
 NAME_TOKEN = rf"(?:{INITIAL}|{UPPER_WORD}|{CAP_WORD})"
-_GAP = r"[ \t]+"
+_GAP = r"[ ]{1,2}"  # words of one name: spaces, never a tab (table cells) or a line break
+_NOT_A_TITLE = r"(?!(?:M|Mme|Mlle|Dr|Pr|Me|Docteur|Madame|Monsieur)\.?(?![\w]))"
 NAME_SEQUENCE = (
-    rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}(?:{_GAP}(?:{PARTICLE}{_GAP})?{NAME_TOKEN}){{0,3}}"
+    rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}"
+    rf"(?:{_GAP}(?:{PARTICLE}{_GAP})?{_NOT_A_TITLE}{NAME_TOKEN}){{0,3}}"
     rf"(?![{UP}{LO}\d])"
 )
 # Civil and medical titles: written abbreviated (with or without a dot) or in full.
@@ -78,7 +80,9 @@ _FIELD_LABELS = (
     r"interprétation|préleveur|préleveuse|identité|nom et prénom|nom\s*/\s*prénom|patient\(e\)"
 )
 # A value word is not the next field's label ("Nom : MARTINEZ Prénom : Rosa").
-_FIELD_VALUE_WORD = rf"(?![\w'’\-]+[ \t]*:)(?:{INITIAL}|{_PREFIX}[{UP}{LO}][{UP}{LO}'’\-]*)"
+_FIELD_VALUE_WORD = (
+    rf"(?![\w'’\-]+[ \t]*:)(?:{INITIAL}|{_PREFIX}[{UP}][{UP}{LO}'’\-]*|{PARTICLE}(?=[ ]+[{UP}]))"
+)
 FIELD_REGEX = (
     rf"(?:(?<=^|[\n|;,•–/])|(?<=[ \t]{{2}})|(?<=[ \t])(?=\p{{Lu}}))[ \t]*(?i:{_FIELD_LABELS})"
     rf"(?:[ \t]+\p{{Ll}}{{3,12}})?"  # "IDE nuit :", "Aidant principal :"
@@ -106,6 +110,12 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
                 Pattern(
+                    "identity_line",
+                    rf"^[ \t]*\K{UPPER_WORD}(?:{_GAP}(?:{PARTICLE}{_GAP})?{UPPER_WORD}){{1,3}}"
+                    r"(?=[ \t]*[–\-|,][ \t]*(?i:né|née|ddn|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}))",
+                    0.75,
+                ),
+                Pattern(
                     "role_then_parenthesis",  # "Kinésithérapeute (Deolindo Técher)"
                     rf"(?<![\w])(?i:{ROLES}|kinésithérapeute|diététicienne?|psychologue|"
                     rf"assistante? sociale|service social|ergothérapeute|orthophoniste)"
@@ -128,7 +138,7 @@ class TitledPersonRecognizer(PatternRecognizer):
                 Pattern(
                     "after_lowercase_title",  # "vu avec mme durand": vetoed if a French word
                     rf"(?<![\w])(?:{ABBREVIATED_TITLES}|mme|mlle|mr|dr|pr)\.?[ \t]+\K"
-                    r"(?:\p{Ll}['’])?\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
+                    r"(?:(?:de|du|le|la|des|d['’])[ \t]+)?(?:\p{Ll}['’])?\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
                     0.6,
                 ),
             ],
@@ -232,11 +242,81 @@ class NameShapeRecognizer(EntityRecognizer):
         return EntityRecognizer.remove_duplicates(results)
 
 
+class TableNameRecognizer(EntityRecognizer):
+    """Names in the columns of a table whose header says so.
+
+        Nom | Prénom | Date de naissance
+        LESAGE | Piotr | 30/05/1974
+
+    Cells are split on "|" or tabs; the table ends at the first line without that separator.
+    """
+
+    _NAME_HEADER = regex.compile(
+        r"(?i)(?:nom|noms|prénoms?|prenoms?|nom de naissance|nom d['’]usage|nom et prénom|"
+        r"nom\s*/\s*prénom|patient|patiente|identité|médecin|praticien)"
+    )
+    _LINE = regex.compile(r"[^\n]+")
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[PERSON], supported_language="fr",
+                         name="TableNameRecognizer")
+
+    def load(self) -> None:  # nothing to load
+        pass
+
+    @staticmethod
+    def _cells(line: str, offset: int, separator: str) -> list[tuple[int, int]]:
+        cells, start = [], 0
+        for part in line.split(separator):
+            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            cells.append((offset + start + lead, offset + start + lead + len(stripped)))
+            start += len(part) + 1
+        return cells
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        columns: list[int] = []
+        separator = ""
+        for match in self._LINE.finditer(text):
+            line = match.group()
+            if columns and separator in line:
+                cells = self._cells(line, match.start(), separator)
+                for index in columns:
+                    if index < len(cells):
+                        start, end = cells[index]
+                        if end > start and any(ch.isalpha() for ch in text[start:end]):
+                            results.append(self._result(start, end))
+                continue
+            columns = []
+            for candidate in ("|", "\t"):
+                if line.count(candidate) >= 1:
+                    cells = self._cells(line, match.start(), candidate)
+                    names = [i for i, (s, e) in enumerate(cells)
+                             if self._NAME_HEADER.fullmatch(text[s:e])]
+                    if names:
+                        columns, separator = names, candidate
+                        break
+        return results
+
+    def _result(self, start: int, end: int) -> RecognizerResult:
+        return RecognizerResult(
+            PERSON, start, end, 0.8,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
 def person_recognizers(
     lexicons: Lexicons, dictionary: Container[str] | None = None
 ) -> list[EntityRecognizer]:
     return [
         TitledPersonRecognizer(),
         NameShapeRecognizer(lexicons, dictionary),
+        TableNameRecognizer(),
         SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),
     ]
