@@ -175,6 +175,9 @@ class Analyzer:
             if strong or (word.isupper() and len(word) > 2
                           and fold(word) not in self.lexicons.abbreviations):
                 return False  # "Biologiste : G. BLANC"
+            if entity.hint == "ner" and entity.type == PERSON and word in self.nlp_engine.dictionary \
+                    and fold(word) not in self.lexicons.first_names:
+                return True  # spaCy's span edges: "Appeler Gwenaëlle"
             return self._ordinary_word(word)
 
         def droppable_first(word: str) -> bool:

@@ -150,7 +150,10 @@ class FrenchDictionary:
         lookups = nlp.get_pipe("lemmatizer").lookups
         self._forms = lookups.get_table("lemma_lookup")
         index = lookups.get_table("lemma_index")
-        self._lemmas = frozenset(w for pos in index for w in index[pos])
+        lemmas = {w for pos in index for w in index[pos]}
+        for value in self._forms.values():  # the lemmas forms point to: "appeler"
+            lemmas.update(value if isinstance(value, list) else [value])
+        self._lemmas = frozenset(lemmas)
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()

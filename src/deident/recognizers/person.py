@@ -123,10 +123,11 @@ class TitledPersonRecognizer(PatternRecognizer):
                     0.75,
                 ),
                 Pattern(
-                    "before_role",  # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)"
-                    rf"{NAME_SEQUENCE}(?=[ \t]*\((?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|cadre|"
-                    rf"aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
-                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)\))",
+                    # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)", "Coumba Renard, IDE"
+                    "before_role",
+                    rf"{NAME_SEQUENCE}(?=[ \t]*(?:\(|,[ \t]*)(?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|"
+                    rf"cadre|aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
+                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*$))",
                     0.75,
                 ),
                 Pattern(
