@@ -55,6 +55,11 @@ _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the
 _NUMERIC_MIN_DIGITS = 6
 _DIGIT_RUN = regex.compile(r"(?<![\w])\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
+_INSTITUTION_BEFORE = regex.compile(
+    r"(?i:clinique|hôpital|hopital|hospitalier|centre|chu|chr|polyclinique|ehpad|institut|"
+    r"fondation|maison de santé|résidence|groupe hospitalier)[ \t]+"
+    r"(?:(?i:du|de la|de l['’]|de|des|d['’])[ \t]*)?\Z"
+)
 _TITLE_WORDS = frozenset({
     "professeur", "docteur", "directeur", "directrice", "président", "présidente", "maire",
     "ministre", "juge", "procureur", "préfet", "chef", "cadre", "interne", "externe",
@@ -173,7 +178,7 @@ class Analyzer:
             if fold(word) in _NOT_NAME_WORDS:
                 return True
             if strong or (word.isupper() and len(word) > 2
-                          and fold(word) not in self.lexicons.abbreviations):
+                          and not self.lexicons.is_abbreviation(word)):
                 return False  # "Biologiste : G. BLANC"
             if entity.hint == "ner" and entity.type == PERSON and word in self.nlp_engine.dictionary \
                     and fold(word) not in self.lexicons.first_names:
@@ -217,10 +222,11 @@ class Analyzer:
         lex = self.lexicons
         if self._strong(entity):
             return False  # "Mme Petit", "Dr Blanc", "Dr SENE": after a title, a name
-        if all(fold(w) in lex.abbreviations or fold(w) in lex.drugs for w in content):
+        if all(lex.is_abbreviation(w) or fold(w) in lex.drugs for w in content):
             return True
-        if entity.type == PERSON and content[0].lower().startswith(("saint-", "sainte-")):
-            return True  # "Clinique Sainte-Marguerite": a place, not a person
+        window = max(0, entity.start - 40)
+        if entity.type == PERSON and _INSTITUTION_BEFORE.search(text, window, entity.start):
+            return True  # "Clinique Sainte-Marguerite", "CENTRE HOSPITALIER DU HAUT-VAL"
         if all(self._ordinary_word(w) for w in content):
             return True  # "un Parkinson", "Traitement", "Holter ECG"
         if entity.hint != "ner" and all(w.islower() for w in content):

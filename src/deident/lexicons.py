@@ -104,16 +104,22 @@ class Lexicons:
     eponym_names: frozenset[str]  # folded "parkinson": not a person on its own
     drugs: frozenset[str]  # folded
     abbreviations: frozenset[str]  # folded
+    short_abbreviations: frozenset[str]  # 2-3 letters, exact case: "HA" is one, "Ha" is a name
     first_names: dict[str, str]  # folded name -> "M" | "F" | "X"
     street_types: tuple[str, ...]  # every spelling, full and abbreviated
     street_type_words: tuple[str, ...]  # full spellings only: "route", "quai"
     non_city_places: frozenset[str]  # folded
     common_words: frozenset[str]  # folded capitalised words that are not names
 
+    def is_abbreviation(self, word: str) -> bool:
+        if len(word) <= 3:
+            return word in self.short_abbreviations
+        return fold(word) in self.abbreviations
+
     def is_not_a_name(self, word: str) -> bool:
         """Heading word, abbreviation, drug, eponym or medical term (unless a first name)."""
         key = fold(word)
-        if key in self.common_words or key in self.abbreviations or key in self.drugs \
+        if key in self.common_words or self.is_abbreviation(word) or key in self.drugs \
                 or key in self.eponym_names:
             return True
         # Per part of a compound, long words only: "José", "Rose" end like "-ose" too.
@@ -140,7 +146,12 @@ def load_lexicons() -> Lexicons:
         eponym_phrases=tuple(_lines("eponyms.txt")),
         eponym_names=frozenset(fold(x) for x in _lines("eponym_names.txt")),
         drugs=frozenset(fold(x) for x in _lines("drugs.txt")),
-        abbreviations=frozenset(fold(x) for x in _lines("medical_abbreviations.txt")),
+        abbreviations=frozenset(
+            fold(x) for x in _lines("medical_abbreviations.txt") if len(x) > 3
+        ),
+        short_abbreviations=frozenset(
+            x for x in _lines("medical_abbreviations.txt") if len(x) <= 3
+        ),
         first_names=first_names,
         street_types=tuple(dict.fromkeys(street_types)),
         street_type_words=tuple(dict.fromkeys(street_type_words)),

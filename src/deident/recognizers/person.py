@@ -73,7 +73,7 @@ _FIELD_LABELS = (
     r"chirurgien|aide opératoire|infirmière|infirmier|IDE|prescripteur|demandeur|"
     r"personne de confiance|personne à prévenir|contact|assuré|assurée|patient|patiente|"
     r"fils|fille|frère|sœur|soeur|mère|père|époux|épouse|conjoint|conjointe|mari|femme|"
-    r"compagnon|compagne|tuteur|tutrice|curateur|curatrice|aidant|aidante|enfant|parent|"
+    r"compagnon|compagne|tuteur|tutrice|curateur|curatrice|aidant|aidante|enfants?|parents?|"
     r"aide|IDE|AS|ASH|IADE|IBODE|ARC|TEC|cadre|rédacteur|rédactrice|secrétaire|coordination|"
     r"coordinateur|coordinatrice|investigateur|investigatrice|kinésithérapeute|kiné|"
     r"diététicienne?|psychologue|assistante? sociale?|responsable|biologiste|radiologue|"
@@ -87,7 +87,7 @@ FIELD_REGEX = (
     rf"(?:(?<=^|[\n|;,•–/])|(?<=[ \t]{{2}})|(?<=[ \t])(?=\p{{Lu}}))[ \t]*(?i:{_FIELD_LABELS})"
     rf"(?:[ \t]+\p{{Ll}}{{3,12}})?"  # "IDE nuit :", "Aidant principal :"
     rf"(?:[ \t]+(?i:de la|de|du|des|d['’])[ \t]*(?i:l['’])?[\w\-]{{2,20}})?"  # "Nom de l'assuré"
-    rf"[ \t]*(?:\([^)\n]{{0,20}}\))?[ \t]*:[ \t]*"
+    rf"[ \t]*(?:\([^)\n]{{0,20}}\))?(?:[ \t]*:|\t)[ \t]*"  # "Nom : X", "Nom<TAB>X"
     rf"(?:(?:{TITLES})\.?[ \t]+)?\K"
     rf"{_FIELD_VALUE_WORD}(?:[ \t]{{1,2}}{_FIELD_VALUE_WORD}){{0,3}}(?![\w])"
 )
@@ -127,7 +127,7 @@ class TitledPersonRecognizer(PatternRecognizer):
                     "before_role",
                     rf"{NAME_SEQUENCE}(?=[ \t]*(?:\(|,[ \t]*)(?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|"
                     rf"cadre|aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
-                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*$))",
+                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*(?:[,;.]|$)))",
                     0.75,
                 ),
                 Pattern(
@@ -256,6 +256,12 @@ class TableNameRecognizer(EntityRecognizer):
         r"(?i)(?:nom|noms|prénoms?|prenoms?|nom de naissance|nom d['’]usage|nom et prénom|"
         r"nom\s*/\s*prénom|patient|patiente|identité|médecin|praticien)"
     )
+    # Other column titles: a header row has at least two known titles ("Nom\tBERTRAND" is a
+    # key-value line, not a header).
+    _OTHER_HEADER = regex.compile(
+        r"(?i)(?:date de naissance|ddn|né\(e\) le|sexe|âge|age|ipp|nda|service|date|adresse|"
+        r"téléphone|tél\.?|n°.*|chambre|lit|diagnostic|motif|statut|rôle|fonction)"
+    )
     _LINE = regex.compile(r"[^\n]+")
 
     def __init__(self) -> None:
@@ -297,14 +303,15 @@ class TableNameRecognizer(EntityRecognizer):
                     cells = self._cells(line, match.start(), candidate)
                     names = [i for i, (s, e) in enumerate(cells)
                              if self._NAME_HEADER.fullmatch(text[s:e])]
-                    if names:
+                    others = sum(1 for s, e in cells if self._OTHER_HEADER.fullmatch(text[s:e]))
+                    if names and len(names) + others >= 2:
                         columns, separator = names, candidate
                         break
         return results
 
     def _result(self, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(
-            PERSON, start, end, 0.8,
+            PERSON, start, end, 0.85,  # a "Nom"/"Prénom" column: as sure as a title
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
