@@ -172,7 +172,9 @@ class Analyzer:
 
     def _trim_name(self, text: str, entity: Entity) -> Entity | None:
         words = list(_WORD.finditer(text, entity.start, entity.end))
-        strong = self._strong(entity)
+        # Found by pattern, all lowercase ("vu avec mr le roux"): only titles are trimmed.
+        strong = self._strong(entity) or (
+            entity.hint != "ner" and all(w.group().islower() for w in words))
 
         def droppable(word: str) -> bool:
             if fold(word) in _NOT_NAME_WORDS:
@@ -199,6 +201,8 @@ class Analyzer:
         def droppable_last(word: str) -> bool:
             if fold(word) in NAME_PARTICLES:
                 return word in NAME_PARTICLES
+            if len(words) > 1 and fold(words[-2].group()) in NAME_PARTICLES:
+                return False  # "Marie-Flore Le Roux": the word after a particle is the name
             if len(word) == 2 and word[1] == "." and word[0].isupper():
                 return False  # an initial after a name ("AMSELLEM M."), not the title M.
             return droppable(word)
@@ -227,7 +231,8 @@ class Analyzer:
         window = max(0, entity.start - 40)
         if entity.type == PERSON and _INSTITUTION_BEFORE.search(text, window, entity.start):
             return True  # "Clinique Sainte-Marguerite", "CENTRE HOSPITALIER DU HAUT-VAL"
-        if all(self._ordinary_word(w) for w in content):
+        shouted = entity.type == PERSON and any(_shouted_name(w, lex) for w in content)
+        if not shouted and all(self._ordinary_word(w) for w in content):
             return True  # "un Parkinson", "Traitement", "Holter ECG"
         if entity.hint != "ner" and all(w.islower() for w in content):
             # a lowercase name after a title ("vu avec Mme tisserand"), unless a function
@@ -329,6 +334,11 @@ class Spans:
         i = bisect.bisect_left(self._starts, start)
         self._starts.insert(i, start)
         self._ends.insert(i, end)
+
+
+def _shouted_name(word: str, lexicons: Lexicons) -> bool:
+    """An UPPERCASE word of 3+ letters that is no abbreviation: "Nom : FONTAINE"."""
+    return word.isupper() and len(word) > 2 and not lexicons.is_abbreviation(word)
 
 
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:

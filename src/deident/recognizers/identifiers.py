@@ -49,7 +49,12 @@ class HospitalIdRecognizer(PatternRecognizer):
                 Pattern("labelled_id", HOSPITAL_ID_REGEX, 0.85),
                 Pattern("numbered_label", _GENERIC_LABEL + _ID_TOKEN + r"(?![\w])", 0.6),
                 # "M. TOYBOU Vartan (5817815)": a number in brackets right after a name.
-                Pattern("bracketed_number", r"(?<=\p{L}[ \t]?\()\d[\d/\-]{4,18}\d(?=\))", 0.5),
+                Pattern(
+                    "bracketed_number",  # "(739087)", "(D-2013-03136)" right after a name
+                    r"(?<=\p{L}[ \t]?\()(?=[A-Z0-9/\-]*(?:\d[/\-]?){5})[A-Z0-9][A-Z0-9/\-]{4,20}"
+                    r"(?<![/\-])(?=\))",
+                    0.5,
+                ),
                 Pattern("long_number", LONG_NUMBER_REGEX, 0.45),
             ],
             context=self.CONTEXT,

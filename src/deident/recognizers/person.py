@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from deident.entities import NER_LOCATION, NER_PERSON, PERSON
-from deident.lexicons import Lexicons
+from deident.lexicons import MEDICAL_SUFFIX, Lexicons
 from deident.normalize import fold
 
 # Any script's capitals and small letters: "Büşra", "Łukasz", "Ngọc".
@@ -35,7 +35,8 @@ NAME_PARTICLES = frozenset(
 )
 NAME_TOKEN = rf"(?:{INITIAL}|{UPPER_WORD}|{CAP_WORD})"
 _GAP = r"[ ]{1,2}"  # words of one name: spaces, never a tab (table cells) or a line break
-_NOT_A_TITLE = r"(?!(?:M|Mme|Mlle|Dr|Pr|Me|Docteur|Madame|Monsieur)\.?(?![\w]))"
+# A title inside a sequence starts another person ("Dr X et Dr Y"); "SALAÜN M." ends one.
+_NOT_A_TITLE = r"(?!(?:M|Mme|Mlle|Dr|Pr|Me|Docteur|Madame|Monsieur)\.?[ ]+\p{Lu})"
 NAME_SEQUENCE = (
     rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}"
     rf"(?:{_GAP}(?:{PARTICLE}{_GAP})?{_NOT_A_TITLE}{NAME_TOKEN}){{0,3}}"
@@ -77,6 +78,7 @@ _FIELD_LABELS = (
     r"aide|IDE|AS|ASH|IADE|IBODE|ARC|TEC|cadre|rédacteur|rédactrice|secrétaire|coordination|"
     r"coordinateur|coordinatrice|investigateur|investigatrice|kinésithérapeute|kiné|"
     r"diététicienne?|psychologue|assistante? sociale?|responsable|biologiste|radiologue|"
+    r"attachée? de recherche clinique|technicienne? d['’]études cliniques|"
     r"interprétation|préleveur|préleveuse|identité|nom et prénom|nom\s*/\s*prénom|patient\(e\)"
 )
 # A value word is not the next field's label ("Nom : MARTINEZ Prénom : Rosa").
@@ -109,6 +111,14 @@ class TitledPersonRecognizer(PatternRecognizer):
                     0.7,
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
+                Pattern(
+                    "relative",  # "sa fille, Ömer Le Roux", "son fils Toanui Poupard"
+                    r"(?<![\w])(?i:sa|son|leur)[ \t]+(?i:fille|fils|mère|père|sœur|soeur|frère|"
+                    r"épouse|époux|conjointe?|mari|femme|compagne|compagnon|amie?|voisine?|"
+                    r"petite?-fille|petit-fils|nièce|neveu|belle-fille|gendre|tante|oncle|"
+                    rf"cousine?)[ \t]*,?[ \t]+\K{NAME_SEQUENCE}",
+                    0.75,
+                ),
                 Pattern(
                     "identity_line",
                     rf"^[ \t]*\K{UPPER_WORD}(?:{_GAP}(?:{PARTICLE}{_GAP})?{UPPER_WORD}){{1,3}}"
@@ -199,13 +209,22 @@ class NameShapeRecognizer(EntityRecognizer):
             for w in regex.split(r"[ \t]+", words)
         )
 
-    def _plausible_surname(self, words: str) -> bool:
+    def _plausible_surname(self, words: str, common_words_allowed: bool = False) -> bool:
+        """Not an abbreviation, drug, place or medical word; beside a known first name a
+        surname may be a common word ("Héloïse Petit", "Fontaine Norbert")."""
+        lex = self.lexicons
         content = [w for w in regex.split(r"[ \t]+", words) if fold(w) not in NAME_PARTICLES]
-        return bool(content) and not any(
-            self.lexicons.is_not_a_name(w) or fold(w) in self.lexicons.non_city_places
-            or (self.dictionary is not None and w in self.dictionary and not w.isupper())
-            for w in content
-        )
+
+        def implausible(word: str) -> bool:
+            if fold(word) in lex.non_city_places or lex.is_abbreviation(word) \
+                    or fold(word) in lex.drugs or fold(word) in lex.eponym_names:
+                return True
+            if common_words_allowed:
+                return MEDICAL_SUFFIX.search(fold(word)) is not None and len(word) >= 7
+            return lex.is_not_a_name(word) or (
+                self.dictionary is not None and word in self.dictionary and not word.isupper())
+
+        return bool(content) and not any(implausible(w) for w in content)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -224,7 +243,9 @@ class NameShapeRecognizer(EntityRecognizer):
                 if not first.endswith(".") and "unknown" not in match.groupdict() \
                         and not self._is_first_name(first):
                     continue
-                if not self._plausible_surname(last or first):
+                known_first = "unknown" not in match.groupdict() and not first.endswith(".")
+                if not self._plausible_surname(last or first, common_words_allowed=known_first
+                                               and bool(last)):
                     continue
                 if name == "cap_then_first" and self._is_first_name(last):
                     continue  # "Jean Pierre": the other order already decides
