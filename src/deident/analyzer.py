@@ -75,6 +75,7 @@ _EPONYM_HEAD = regex.compile(
     r"critères|triade|stade|index|indice|méthode|technique|procédure|opération|incision|"
     r"réflexe|loi|tétralogie|lymphome|sarcome|anse|canal|fracture|phénomène|kyste|nodule|"
     r"tumeur|bacille|cellules?|corps|voie|point|ligne|angle|espace|signe)"
+    r"(?:[ \t]+\p{Ll}{3,})?"  # "voie antérieure de Henry"
     r"[ \t]+(?:de[ \t]+|d['’]|du[ \t]+)\p{Lu}[\p{L}'’\-]+(?:[ \t\-]+\p{Lu}[\p{L}'’\-]+)*"
 )
 _DOSE_AFTER = regex.compile(
@@ -203,6 +204,10 @@ class Analyzer:
                 return word in NAME_PARTICLES
             if len(words) > 1 and fold(words[-2].group()) in NAME_PARTICLES:
                 return False  # "Marie-Flore Le Roux": the word after a particle is the name
+            previous = words[-2].group() if len(words) > 1 else ""
+            if entity.hint != "ner" and previous[:1].isupper() \
+                    and not self._ordinary_word(previous) and word[:1].isupper():
+                return False  # "Tigist Doux", "Thanina Roux": a surname that is also a word
             if len(word) == 2 and word[1] == "." and word[0].isupper():
                 return False  # an initial after a name ("AMSELLEM M."), not the title M.
             return droppable(word)
@@ -354,17 +359,24 @@ def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     return sorted(kept)
 
 
+# Where a statistical span must end: a line break, a table cell, a dash between two
+# names, a title that starts another person.
+_NER_BREAK = regex.compile(r"\n|\t|\||[ ][–—-][ ]|(?<![\w])(?:Dr|Pr|Mme|Mlle|M)\.?[ ]+(?=\p{Lu})")
+
+
 def _split_ner_lines(text: str, entities: list[Entity]) -> Iterator[Entity]:
-    """A statistical entity never spans lines: cut it at each line break."""
+    """Cut each statistical entity where a name cannot go on."""
     for entity in entities:
-        if entity.hint != "ner" or "\n" not in text[entity.start:entity.end]:
+        if entity.hint != "ner":
             yield entity
             continue
         start = entity.start
-        for line in text[entity.start:entity.end].split("\n"):
-            if line.strip():
-                yield Entity(start, start + len(line), entity.type, entity.score, entity.hint)
-            start += len(line) + 1
+        for match in _NER_BREAK.finditer(text, entity.start, entity.end):
+            if match.start() > start:
+                yield Entity(start, match.start(), entity.type, entity.score, entity.hint)
+            start = match.end()
+        if entity.end > start:
+            yield Entity(start, entity.end, entity.type, entity.score, entity.hint)
 
 
 def _to_entity(result: RecognizerResult, offset: int) -> Entity:

@@ -127,7 +127,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         patterns=[
             Pattern(
                 "city_after_cue",
-                rf"(?<![\w])(?i:{_RESIDENCE_CUES})(?:[ \t]+le[ \t]+[^\n]{{1,25}}?)?"
+                rf"(?<![\w])(?i:{_RESIDENCE_CUES})(?:\(e\))?(?:[ \t]+le[ \t]*:?[ \t]+[^\n]{{1,25}}?)?"
                 rf"(?:[ \t]+(?i:désormais|actuellement|maintenant|aujourd'hui|toujours))?"
                 rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*\K"
                 rf"{CITY_NAME}(?![\w])",

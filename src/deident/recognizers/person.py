@@ -64,7 +64,7 @@ _AFTER_ROLE = rf"(?<![\w])(?:{ROLES})[ \t]+\K"
 _MARKERS = (
     r"née|Née|NÉE|NEE|né|Né|épouse|Épouse|EPOUSE|ÉPOUSE|veuve|Veuve|VEUVE|dite|dit|"
     r"s['’]appelle|se nomme|nommée?|prénommée?|fils de|fille de|mère|père|frère|sœur|"
-    r"conjoint|conjointe|époux|mari|compagnon|compagne"
+    r"conjoint|conjointe|époux|mari|compagnon|compagne|aidée? de|aidée? par"
 )
 _FIELD_LABELS = (
     r"nom|noms|prénom|prénoms|prenom|prenoms|nom de naissance|nom d['’]usage|nom marital|"
@@ -112,6 +112,19 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
                 Pattern(
+                    "done_by",  # "Fiche complétée par X", "frappé le 20/08/2014 par X"
+                    r"(?<![\w])(?i:complétée?|rédigée?|validée?|vérifiée?|signée?|prélevée?|"
+                    r"frappée?|dictée?|saisie?|réalisée?|effectuée?|relue?|transmise?)"
+                    rf"(?:[ \t]+le[ \t]+[^\n]{{1,30}}?)?[ \t]+par[ \t]+\K{NAME_SEQUENCE}",
+                    0.75,
+                ),
+                Pattern(
+                    "age_after",  # "Au total, LE MEN, 72 ans", "Marie-Dominique, 2 ans"
+                    rf"(?<!(?i:à|a|au|en|de|d['’]|née?|vers)[ \t])"  # "née à Quimper, 54 ans"
+                    rf"{NAME_SEQUENCE}(?=,[ \t]*\d{{1,3}}[ \t]*(?:ans|mois)(?![\w]))",
+                    0.75,
+                ),
+                Pattern(
                     "relative",  # "sa fille, Ömer Le Roux", "son fils Toanui Poupard"
                     r"(?<![\w])(?i:sa|son|leur)[ \t]+(?i:fille|fils|mère|père|sœur|soeur|frère|"
                     r"épouse|époux|conjointe?|mari|femme|compagne|compagnon|amie?|voisine?|"
@@ -122,7 +135,8 @@ class TitledPersonRecognizer(PatternRecognizer):
                 Pattern(
                     "identity_line",
                     rf"^[ \t]*\K{UPPER_WORD}(?:{_GAP}(?:{PARTICLE}{_GAP})?{UPPER_WORD}){{1,3}}"
-                    r"(?=[ \t]*[–\-|,][ \t]*(?i:né|née|ddn|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}))",
+                    r"(?=[ \t]*(?:[–\-|,][ \t]*(?i:né|née|ddn|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+                    r"|\([ \t]*\d{1,3}[ \t]*(?:ans|mois)[ \t]*\)))",
                     0.75,
                 ),
                 Pattern(
@@ -136,6 +150,8 @@ class TitledPersonRecognizer(PatternRecognizer):
                     # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)", "Coumba Renard, IDE"
                     "before_role",
                     rf"{NAME_SEQUENCE}(?=[ \t]*(?:\(|,[ \t]*)(?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|"
+                    rf"PH|CCA|biologiste|pharmacienne?|chirurgienne?|radiologue|anesthésiste|"
+                    rf"praticien|praticienne|médecin|psychologue|secrétaire|secrétariat|"
                     rf"cadre|aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
                     rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*(?:[,;.]|$)))",
                     0.75,
@@ -243,7 +259,10 @@ class NameShapeRecognizer(EntityRecognizer):
                 if not first.endswith(".") and "unknown" not in match.groupdict() \
                         and not self._is_first_name(first):
                     continue
-                known_first = "unknown" not in match.groupdict() and not first.endswith(".")
+                # Surname after a known first name may be a common word ("Héloïse Petit");
+                # before it, it is too often a sentence's first word ("Appeler Gwenaëlle").
+                known_first = name not in ("cap_then_first", "lone_first_name") \
+                    and "unknown" not in match.groupdict() and not first.endswith(".")
                 if not self._plausible_surname(last or first, common_words_allowed=known_first
                                                and bool(last)):
                     continue
