@@ -74,14 +74,17 @@ _EPONYM_HEAD = regex.compile(
     r"(?i:score|signe|maladie|syndrome|test|manœuvre|manoeuvre|classification|échelle|"
     r"critères|triade|stade|index|indice|méthode|technique|procédure|opération|incision|"
     r"réflexe|loi|tétralogie|lymphome|sarcome|anse|canal|fracture|phénomène|kyste|nodule|"
-    r"tumeur|bacille|cellules?|corps|voie|point|ligne|angle|espace|signe)"
-    r"(?:[ \t]+\p{Ll}{3,})?"  # "voie antérieure de Henry"
+    r"tumeur|bacille|cellules?|corps|voie|point|ligne|angle|espace|abord|approche|triangle|"
+    r"ligament|muscle|artère|nerf|membrane|trompe|valvule|bourse|glande|position|prothèse|"
+    r"clou|plaque|technique|ostéotomie|lambeau|incision|cicatrice|sonde|pince|écarteur)"
+    r"(?:[ \t]+[\p{Ll}\-]{3,})?"  # "voie antérieure de Henry", "abord postéro-latéral de Moore"
     r"[ \t]+(?:de[ \t]+|d['’]|du[ \t]+)\p{Lu}[\p{L}'’\-]+(?:[ \t\-]+\p{Lu}[\p{L}'’\-]+)*"
 )
 _DOSE_AFTER = regex.compile(
     r"[ \t]+\d+(?:[.,]\d+)?[ \t]*(?i:mg|g|mL|ml|µg|mcg|UI|U|mmol|cp|comprimés?|gélules?|"
     r"sachets?|gouttes?|%)(?![\w])"
 )
+_LABEL_AFTER = regex.compile(r"[ \t]*:")
 _LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
 _LETTER_DATE = regex.compile(r",?\s+le\b")
 
@@ -257,6 +260,9 @@ class Analyzer:
             return True  # names are capitalised: "Escarre sacrée", "P. vivax"
         if _DOSE_AFTER.match(text, entity.end):
             return True  # "Dotarem 17 mL", "Calcidia 1,54 g": a drug, whatever its name
+        if len(words) == 1 and _LINE_START.search(text, max(0, entity.start - 5), entity.start) \
+                and _LABEL_AFTER.match(text, entity.end):
+            return True  # "Adiaril : à volonté": a list item's label
         if entity.type == NER_LOCATION:
             before = text[max(0, entity.start - 25):entity.start]
             after = text[entity.end:entity.end + 6]
