@@ -81,6 +81,7 @@ _EPONYM_HEAD = regex.compile(
     r"[ \t]+(?:de[ \t]+|d['’]|du[ \t]+)\p{Lu}[\p{L}'’\-]+(?:[ \t\-]+\p{Lu}[\p{L}'’\-]+)*"
 )
 _DOSE_AFTER = regex.compile(
+    r"(?:[ \t]+\p{Lu}\d?)?"  # "Uvesterol D 1500 UI/mL"
     r"[ \t]+\d+(?:[.,]\d+)?[ \t]*(?i:mg|g|mL|ml|µg|mcg|UI|U|mmol|cp|comprimés?|gélules?|"
     r"sachets?|gouttes?|%)(?![\w])"
 )
