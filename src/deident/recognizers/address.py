@@ -6,7 +6,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 
 from deident.entities import ADDRESS, CITY, ZIP_CITY
-from deident.lexicons import Lexicons
+from deident.lexicons import Lexicons, trie_regex
 
 UP = r"\p{Lu}"
 _NUMBER = r"\d{1,4}(?:[ \t]*-[ \t]*\d{1,4})?(?:[ \t]*(?i:bis|ter|quater|[abc])(?![\w]))?"
@@ -39,7 +39,7 @@ _RESIDENCE_CUES = (
 
 
 def _street_type_alternation(forms: tuple[str, ...]) -> str:
-    return "|".join(regex.escape(f.rstrip(".")) for f in sorted(forms, key=len, reverse=True))
+    return trie_regex(f.rstrip(".") for f in forms)
 
 
 # The everyday street words, after which a lowercase name is still an address

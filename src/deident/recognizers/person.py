@@ -38,6 +38,8 @@ _GAP = r"[ ]{1,2}"  # words of one name: spaces, never a tab (table cells) or a 
 # A title inside a sequence starts another person ("Dr X et Dr Y"); "SALAÜN M." ends one.
 _NOT_A_TITLE = r"(?!(?:M|Mme|Mlle|Dr|Pr|Me|Docteur|Madame|Monsieur)\.?[ ]+\p{Lu})"
 NAME_SEQUENCE = (
+    # Starts at a word's beginning, with a capital or a particle: fails fast elsewhere.
+    rf"(?<![\w'’\-])(?=[{UP}dDlLvVbBeEaA])"
     rf"(?:{PARTICLE}{_GAP})?{NAME_TOKEN}"
     rf"(?:{_GAP}(?:{PARTICLE}{_GAP})?{_NOT_A_TITLE}{NAME_TOKEN}){{0,3}}"
     rf"(?![{UP}{LO}\d])"
