@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench eval lint clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_text.py
+
+eval: install
+	$(BIN)/deident evaluate evaluation/corpus/test
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

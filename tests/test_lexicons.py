@@ -44,3 +44,15 @@ def test_lexicons_load() -> None:
     assert lex.is_not_a_name("Appendicectomie")  # medical word ending
     assert not lex.is_not_a_name("Dupont")
     assert "rue" in lex.street_types and "av." in lex.street_types
+
+
+def test_trie_regex_matches_exactly_the_words() -> None:
+    import re
+
+    from deident.lexicons import trie_regex
+
+    words = ["rue", "route", "r", "av", "avenue", "ave", "bd", "lieu-dit", "r.p."]
+    pattern = re.compile(rf"(?:{trie_regex(words)})(?![\w.-])")
+    for word in words:
+        assert pattern.fullmatch(word), word
+    assert not pattern.fullmatch("ru") and not pattern.fullmatch("aven")

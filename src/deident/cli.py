@@ -153,15 +153,16 @@ def evaluate(
         table.add_row(name, str(row["gold_tokens"]), *(f"{row[k]:.3f}" for k in (
             "redaction_recall", "token_precision", "token_recall", "token_f1", "token_f2",
             "span_precision", "span_recall", "span_f1")))
-    Console().print(table)
-    Console().print(
+    console = Console(width=max(120, Console().width))
+    console.print(table)
+    console.print(
         f"redaction recall {summary['redaction_recall']:.4f} · redaction precision "
         f"{summary['redaction_precision']:.4f} · fully redacted documents "
         f"{summary['fully_redacted_documents']:.4f} · allow-list survival "
         f"{summary['allow_list_survival']:.4f}"
     )
     for error in summary.get("errors", []):
-        Console().print(f"{error['kind']:15} {error['label']:12} {error['document']}: "
+        console.print(f"{error['kind']:15} {error['label']:12} {error['document']}: "
                         f"{error['text']!r}  …{error.get('context', '')}…", markup=False)
 
 

@@ -53,3 +53,11 @@ def test_rpps_luhn_and_iban_checksum() -> None:
     assert _found(RppsRecognizer(), "RPPS 10003456786")[0] == ("10003456786", 1.0)
     (iban, score), = _found(FrenchIbanRecognizer(), "IBAN FR76 3000 6000 0112 3456 7890 189")
     assert iban == "FR76 3000 6000 0112 3456 7890 189" and score == 1.0
+
+
+def test_names_in_table_columns() -> None:
+    from deident.recognizers.person import TableNameRecognizer
+
+    text = ("Nom | Prénom | Date de naissance\nLESAGE | Piotr | 30/05/1974\nFin du tableau\n"
+            "Nom\tBERTRAND\nService\tNeurochirurgie\n")
+    assert [v for v, _ in _found(TableNameRecognizer(), text)] == ["LESAGE", "Piotr"]
