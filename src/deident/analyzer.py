@@ -55,11 +55,14 @@ _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the
 _NUMERIC_MIN_DIGITS = 6
 _DIGIT_RUN = regex.compile(r"(?<![\w])\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
-_INSTITUTION_BEFORE = regex.compile(
+_INSTITUTIONS = (
     r"(?i:clinique|hôpital|hopital|hospitalier|centre|chu|chr|polyclinique|ehpad|institut|"
-    r"fondation|maison de santé|résidence|groupe hospitalier)[ \t]+"
-    r"(?:(?i:du|de la|de l['’]|de|des|d['’])[ \t]*)?\Z"
+    r"fondation|maison de santé|résidence|groupe hospitalier|protocole|étude|essai|biopôle)"
 )
+_INSTITUTION_BEFORE = regex.compile(
+    rf"{_INSTITUTIONS}[ \t]+(?:(?i:du|de la|de l['’]|de|des|d['’])[ \t]*)?\Z"
+)
+_INSTITUTION_FIRST = regex.compile(rf"{_INSTITUTIONS}(?![\w])")
 _TITLE_WORDS = frozenset({
     "professeur", "docteur", "directeur", "directrice", "président", "présidente", "maire",
     "ministre", "juge", "procureur", "préfet", "chef", "cadre", "interne", "externe",
@@ -238,7 +241,8 @@ class Analyzer:
         if all(lex.is_abbreviation(w) or fold(w) in lex.drugs for w in content):
             return True
         window = max(0, entity.start - 40)
-        if entity.type == PERSON and _INSTITUTION_BEFORE.search(text, window, entity.start):
+        if entity.type == PERSON and (_INSTITUTION_BEFORE.search(text, window, entity.start)
+                                      or _INSTITUTION_FIRST.match(content[0])):
             return True  # "Clinique Sainte-Marguerite", "CENTRE HOSPITALIER DU HAUT-VAL"
         shouted = entity.type == PERSON and any(_shouted_name(w, lex) for w in content)
         if not shouted and all(self._ordinary_word(w) for w in content):
@@ -268,8 +272,9 @@ class Analyzer:
             before = text[max(0, entity.start - 25):entity.start]
             after = text[entity.end:entity.end + 6]
             # "à Paris" is a place even though "paris" is also a French word.
-            return not (_PLACE_CUE.search(before) or (_LINE_START.search(before)
-                                                       and _LETTER_DATE.match(after)))
+            letter_place = _LINE_START.search(before) and _LETTER_DATE.match(after) \
+                and not _PARTICIPLE.search(words[-1])  # "Prélevé le…", "Opérée le :"
+            return not (_PLACE_CUE.search(before) or letter_place)
         if all(w in self.nlp_engine.dictionary and fold(w) not in first_names for w in words):
             return True
         if len(words) == 1 and words[0].isupper() and len(words[0]) <= 5:

@@ -51,7 +51,7 @@ class HospitalIdRecognizer(PatternRecognizer):
                 # "M. TOYBOU Vartan (5817815)": a number in brackets right after a name.
                 Pattern(
                     "bracketed_number",  # "(739087)", "(D-2013-03136)" right after a name
-                    r"(?<=\p{L}[ \t]?\()(?=[A-Z0-9/\-]*(?:\d[/\-]?){5})[A-Z0-9][A-Z0-9/\-]{4,20}"
+                    r"(?<=\p{L}[ \t]?\()(?!NCT\d)(?=[A-Z0-9/\-]*(?:\d[/\-]?){5})[A-Z0-9][A-Z0-9/\-]{4,20}"
                     r"(?<![/\-])(?=\))",
                     0.5,
                 ),

@@ -68,6 +68,12 @@ _MARKERS = (
     r"s['’]appelle|se nomme|nommée?|prénommée?|fils de|fille de|mère|père|frère|sœur|"
     r"conjoint|conjointe|époux|mari|compagnon|compagne|aidée? de|aidée? par"
 )
+# Headings that open a line like a name would ("TRANSMISSIONS DE JOUR – 09/04/2014").
+_HEADINGS = (
+    r"(?:TRANSMISSIONS?|COMPTE|RENDU|SUIVI|FICHE|BILAN|CONSULTATION|ORDONNANCE|CERTIFICAT|"
+    r"LETTRE|PROTOCOLE|ESSAI|SYNTHÈSE|RÉSULTATS|RESULTATS|CLINIQUE|CENTRE|HÔPITAL|HOPITAL|"
+    r"SERVICE|ÉQUIPE|EQUIPE|VISITE|RENDEZ-VOUS|SORTIE|ENTRÉE|ENTREE)"
+)
 _FIELD_LABELS = (
     r"nom|noms|prénom|prénoms|prenom|prenoms|nom de naissance|nom d['’]usage|nom marital|"
     r"nom de jeune fille|nom du patient|nom de la patiente|nom patient|identité|"
@@ -93,7 +99,7 @@ FIELD_REGEX = (
     rf"(?:[ \t]+(?i:de la|de|du|des|d['’])[ \t]*(?i:l['’])?[\w\-]{{2,20}})?"  # "Nom de l'assuré"
     rf"[ \t]*(?:\([^)\n]{{0,20}}\))?(?:[ \t]*:|\t)[ \t]*"  # "Nom : X", "Nom<TAB>X"
     rf"(?:(?:{TITLES})\.?[ \t]+)?\K"
-    rf"{_FIELD_VALUE_WORD}(?:[ \t]{{1,2}}{_FIELD_VALUE_WORD}){{0,3}}(?![\w])"
+    rf"{_FIELD_VALUE_WORD}(?:[ ]{{1,2}}{_FIELD_VALUE_WORD}){{0,3}}(?![\w])"
 )
 
 
@@ -136,7 +142,8 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern(
                     "identity_line",
-                    rf"^[ \t]*\K{UPPER_WORD}(?:{_GAP}(?:{PARTICLE}{_GAP})?{UPPER_WORD}){{1,3}}"
+                    rf"^[ \t]*\K(?!{_HEADINGS}(?![\w]))"
+                    rf"{UPPER_WORD}(?:{_GAP}(?:{PARTICLE}{_GAP})?{UPPER_WORD}){{1,3}}"
                     r"(?=[ \t]*(?:[–\-|,][ \t]*(?i:né|née|ddn|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
                     r"|\([ \t]*\d{1,3}[ \t]*(?:ans|mois)[ \t]*\)))",
                     0.75,
