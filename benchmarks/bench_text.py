@@ -1,6 +1,6 @@
 """Throughput of the text pipeline, side by side with plain Presidio and spaCy NER alone.
 
-    python benchmarks/bench_text.py [--kb 200] [--repeat 3]
+    python benchmarks/bench_text.py [--kb 200] [--repeat 5]
 
 Each contender runs in its own process (so peak memory is its own), on the same
 ~200 KB French clinical text built from the repository's synthetic cases and
@@ -114,7 +114,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kb", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--one", choices=CONTENDERS)
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS))
     args = parser.parse_args()
