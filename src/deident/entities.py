@@ -43,9 +43,6 @@ class Entity:
     score: float
     hint: str = ""
 
-    def overlaps(self, other: Entity) -> bool:
-        return self.start < other.end and other.start < self.end
-
     @property
     def length(self) -> int:
         return self.end - self.start

@@ -25,6 +25,3 @@ def fold(text: str) -> str:
 def digits_only(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
-
-def alnum_only(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum()).upper()
