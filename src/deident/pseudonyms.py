@@ -71,7 +71,8 @@ def load_pools() -> SurrogatePools:
         male.update(_names(getattr(provider, "first_names_male", ())))
         female.update(_names(getattr(provider, "first_names_female", ())))
     domains = importlib.import_module("faker.providers.internet.fr_FR").Provider.free_email_domains
-    # Single words only: a compound surrogate would change the shape of the text.
+    # Surnames of one word (a space would change the text's shape); first names may be
+    # hyphenated like the originals ("Marie-Claire").
     return SurrogatePools(
         surnames=tuple(sorted(n for n in surnames if n.isalpha())),
         male_first_names=tuple(sorted(n for n in male if n.replace("-", "").isalpha())),
