@@ -89,3 +89,13 @@ def test_email_validation_never_touches_the_network() -> None:
 
 def test_socket_module_is_real() -> None:
     assert socket.socket.connect.__name__ == "connect"
+
+
+def test_a_surname_does_not_spread_into_an_eponym(deidentifier, tmp_path) -> None:
+    text = "Mme Claire BERGER, 54 ans. Antécédents : maladie de Berger diagnostiquée en 2010."
+    out = deidentifier.pseudonymize_text(text).text
+    assert "maladie de Berger" in out and "BERGER" not in out
+    src = tmp_path / "cr.txt"
+    src.write_text(text, encoding="utf-8")
+    report = deidentifier.pseudonymize_file(src, tmp_path / "out.txt")
+    assert report.status == "done", "the eponym left in place is not a leak"

@@ -141,15 +141,20 @@ class Analyzer:
             yield self.refine(text, entities)
 
     def refine(self, text: str, entities: list[Entity]) -> list[Entity]:
-        entities = self._clean(text, entities)
+        protected = self.protected_spans(text)
+        entities = self._clean(text, entities, protected)
         entities = [e for e in entities if e.score >= self.threshold]
         entities = resolve_overlaps(entities)
-        return self._propagate(text, entities)
+        return self._propagate(text, entities, protected)
+
+    def protected_spans(self, text: str) -> Spans:
+        """Medicine the allow-lists protect: "maladie de Berger" stays, even in a text about
+        a Mme Berger."""
+        return Spans(sorted([*self._allow_phrases.finditer(text),
+                             *(m.span() for m in _EPONYM_HEAD.finditer(text))]))
 
     # -- step 2 ---------------------------------------------------------------------------
-    def _clean(self, text: str, entities: list[Entity]) -> list[Entity]:
-        protected = Spans(sorted([*self._allow_phrases.finditer(text),
-                                  *(m.span() for m in _EPONYM_HEAD.finditer(text))]))
+    def _clean(self, text: str, entities: list[Entity], protected: Spans) -> list[Entity]:
         cleaned = []
         for entity in _split_ner_lines(text, entities):
             if entity.type in _SOFT_TYPES:
@@ -286,7 +291,7 @@ class Analyzer:
         return fold(text[entity.start:entity.end]) in self.lexicons.non_city_places
 
     # -- step 4 ---------------------------------------------------------------------------
-    def _propagate(self, text: str, entities: list[Entity]) -> list[Entity]:
+    def _propagate(self, text: str, entities: list[Entity], protected: Spans) -> list[Entity]:
         words: list[tuple[str, str]] = []  # (value, type), matched word by word
         numbers: dict[str, str] = {}  # digits -> type, matched whatever the separators
         literals: dict[str, str] = {}  # e-mails and URLs, matched as written
@@ -310,7 +315,7 @@ class Analyzer:
         taken = Spans((e.start, e.end) for e in entities)
 
         def add(start: int, end: int, entity_type: str) -> None:
-            if not taken.overlaps(start, end):
+            if not taken.overlaps(start, end) and not protected.contains(start, end):
                 taken.add(start, end)
                 found.append(Entity(start, end, entity_type, 0.6, "propagated"))
 

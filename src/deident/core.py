@@ -8,13 +8,13 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
-from deident.analyzer import DEFAULT_THRESHOLD, Analyzer
+from deident.analyzer import DEFAULT_THRESHOLD, Analyzer, Spans
 from deident.anonymizer import SurrogateAnonymizer
 from deident.document import Document
 from deident.entities import DATE, Entity
@@ -148,7 +148,8 @@ class Deidentifier:
             scope = scope_id if scope_id is not None else self._file_scope(src)
             document = adapter.read(src, scope)
             new_texts, entities, originals = self.pseudonymize_document(document)
-            _write_verified(adapter, document, new_texts, originals, dst)
+            _write_verified(adapter, document, new_texts, originals, dst,
+                            self.analyzer.protected_spans)
             report.output = str(dst)
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
@@ -171,7 +172,7 @@ class Deidentifier:
 
 
 def _write_verified(adapter, document: Document, new_texts: list[str], originals: set[str],
-                    dst: Path) -> None:
+                    dst: Path, protected: Callable[[str], Spans]) -> None:
     """Write to a private temporary file, re-read it, and only then move it into place."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=dst.suffix, dir=dst.parent)
@@ -179,7 +180,7 @@ def _write_verified(adapter, document: Document, new_texts: list[str], originals
     tmp = Path(tmp_name)
     try:
         adapter.write(document, new_texts, tmp)
-        leaked = count_leaks(originals, adapter.read_back(tmp))
+        leaked = count_leaks(originals, adapter.read_back(tmp), protected)
         if leaked:
             raise RefusedError(f"verification failed: {leaked} detected value(s) still present")
         os.replace(tmp, dst)
@@ -187,8 +188,10 @@ def _write_verified(adapter, document: Document, new_texts: list[str], originals
         tmp.unlink(missing_ok=True)
 
 
-def count_leaks(originals: set[str], texts: list[str]) -> int:
-    """How many original values still stand, as whole words, in the output texts."""
+def count_leaks(originals: set[str], texts: list[str],
+                protected: Callable[[str], Spans] | None = None) -> int:
+    """How many original values still stand, as whole words, in the output texts (outside
+    the medical phrases the allow-lists protect)."""
     values = [v for v in originals if len(v.strip()) >= _LEAK_MIN_CHARS]
     if not values:
         return 0
@@ -196,7 +199,12 @@ def count_leaks(originals: set[str], texts: list[str]) -> int:
         r"(?<![\w])(?:" + "|".join(regex.escape(v) for v in sorted(values, key=len, reverse=True))
         + r")(?![\w])"
     )
-    return len({m.group() for text in texts for m in finder.finditer(text)})
+    leaks = set()
+    for text in texts:
+        allowed = protected(text) if protected else Spans()
+        leaks.update(m.group() for m in finder.finditer(text)
+                     if not allowed.contains(m.start(), m.end()))
+    return len(leaks)
 
 
 def _safe_reason(exc: Exception) -> str:
