@@ -12,7 +12,7 @@ from deident.recognizers.dates import FrenchDateRecognizer
 from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.person import person_recognizers
-from deident.recognizers.phone import FrenchPhoneRecognizer, PhonePatternRecognizer
+from deident.recognizers.phone import FrenchPhoneRecognizer
 from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
 
 
@@ -23,7 +23,6 @@ def french_recognizers(
         *person_recognizers(lexicons, dictionary),
         FrNirRecognizer(),
         FrenchPhoneRecognizer(),
-        PhonePatternRecognizer(),
         FrenchEmailRecognizer(),
         FrenchUrlRecognizer(),
         FrenchDateRecognizer(),
