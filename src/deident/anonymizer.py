@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
+
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import InvalidParamError, OperatorConfig, RecognizerResult
 from presidio_anonymizer.operators import Operator, OperatorType
@@ -34,9 +37,50 @@ class SurrogateAnonymizer:
         self.engine.add_anonymizer(SurrogateOperator)
 
     def apply(self, text: str, entities: list[Entity], session: DocumentSession) -> str:
-        """`text` with every entity replaced; entities are in `text`'s coordinates."""
-        if not entities:
-            return text
-        results = [RecognizerResult(e.type, e.start, e.end, e.score) for e in entities]
+        """`text` with every entity replaced; entities are in `text`'s coordinates.
+
+        Presidio rebuilds the whole string at each replacement, so a long text goes through
+        in segments cut at line breaks that no entity spans.
+        """
         operators = {"DEFAULT": OperatorConfig("surrogate", {"session": session})}
-        return self.engine.anonymize(text, results, operators).text
+        pieces = []
+        for start, end, local in _segments(text, sorted(entities), SEGMENT_CHARS):
+            segment = text[start:end]
+            if local:
+                results = [RecognizerResult(e.type, e.start - start, e.end - start, e.score)
+                           for e in local]
+                segment = self.engine.anonymize(segment, results, operators).text
+            pieces.append(segment)
+        return "".join(pieces)
+
+
+SEGMENT_CHARS = 4000
+
+
+def _segments(text: str, entities: list[Entity], size: int
+              ) -> Iterator[tuple[int, int, list[Entity]]]:
+    """(start, end, entities inside) for consecutive pieces of about `size` characters.
+
+    `entities` are sorted and do not overlap, so only the last one starting before a cut can
+    span it; the cut then moves to the next line break.
+    """
+    starts = [e.start for e in entities]
+
+    def spanned(position: int) -> bool:
+        j = bisect.bisect_left(starts, position) - 1
+        return j >= 0 and entities[j].end > position
+
+    start, index = 0, 0
+    while start < len(text):
+        end = len(text)
+        if start + size < len(text):
+            cut = text.find("\n", start + size)
+            while cut != -1 and spanned(cut + 1):
+                cut = text.find("\n", cut + 1)
+            end = len(text) if cut == -1 else cut + 1
+        local = []
+        while index < len(entities) and entities[index].start < end:
+            local.append(entities[index])
+            index += 1
+        yield start, end, local
+        start = end
