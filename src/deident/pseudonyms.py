@@ -40,7 +40,7 @@ from deident.entities import (
     URL,
     ZIP_CITY,
 )
-from deident.lexicons import Lexicons, load_lexicons
+from deident.lexicons import Lexicons, load_lexicons, trie_regex
 from deident.normalize import fold, strip_accents
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
@@ -148,6 +148,9 @@ class Pseudonymizer:
         self.max_date_shift_days = max_date_shift_days
         self.lexicons = lexicons or load_lexicons()
         self.pools = load_pools()
+        # Compiled once: street_address runs for every address of every document.
+        street_types = trie_regex(t.rstrip(".") for t in self.lexicons.street_types)
+        self._street_type = regex.compile(rf"(?i)(?<![\w])(?:{street_types})\.?(?![\w])")
 
     def __repr__(self) -> str:  # the key stays out of every repr
         return f"Pseudonymizer(date_scope={self.date_scope!r})"
@@ -216,9 +219,7 @@ class Pseudonymizer:
         if head:  # "BP 45": same shape, fresh digits
             rest = original[head.end():]
             return head.group() + _fill_shape(rest, _same_shape_chars(rest, draw))
-        types = "|".join(regex.escape(t.rstrip(".")) for t in
-                         sorted(self.lexicons.street_types, key=len, reverse=True))
-        match = regex.search(rf"(?i)(?<![\w])(?:{types})\.?(?![\w])", original)
+        match = self._street_type.search(original)
         if match is None:
             if _BUILDING.match(original):  # "Bâtiment C, escalier 2": new letters and numbers
                 return _SHORT_CODE.sub(lambda m: _same_shape_chars(m.group(), draw), original)
