@@ -162,8 +162,6 @@ class Analyzer:
                 if entity is None or self._vetoed(text, entity, protected):
                     continue
             if entity.type == NER_LOCATION:
-                if fold(text[entity.start:entity.end]) in self.lexicons.non_city_places:
-                    continue
                 entity = Entity(entity.start, entity.end, CITY, entity.score, entity.hint)
             if entity.type in (CITY, ZIP_CITY, ADDRESS) and self._is_country(text, entity):
                 continue
