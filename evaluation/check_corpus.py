@@ -26,22 +26,12 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate_corpus import luhn_ok  # noqa: E402  (the same Luhn check, not a copy)
 LABELS = ("PERSON", "FR_NIR", "PHONE", "EMAIL", "URL", "DATE", "ADDRESS", "ZIP_CITY", "CITY",
           "HOSPITAL_ID", "RPPS", "FINESS", "IBAN", "KEEP")
 SPLITS = ("train", "dev", "test")
 LINE_RE = re.compile(r"^(T\d+)\t([A-Z_]+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
-
-
-def luhn_ok(num: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(num)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 def iban_ok(iban: str) -> bool:
