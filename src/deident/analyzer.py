@@ -27,7 +27,7 @@ from deident.entities import (
     ZIP_CITY,
     Entity,
 )
-from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons
+from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons, trie_regex
 from deident.nlp import CHUNK_CHARS, DEFAULT_MODEL, LANGUAGE, FastContextEnhancer, FrenchNlpEngine
 from deident.normalize import digits_only, fold
 from deident.recognizers import french_recognizers
@@ -53,7 +53,7 @@ _NOT_NAME_WORDS = frozenset(
 _WORD = regex.compile(r"[\w][\w'’.\-]*")
 _SOFT_TYPES = (PERSON, CITY, NER_LOCATION)  # statistical or lexicon guesses the allow-list can veto
 _NUMERIC_MIN_DIGITS = 6
-_DIGIT_RUN = regex.compile(r"(?<![\w])\d(?:[ .\-]?\d)*(?![\w])")
+_DIGIT_RUN = regex.compile(r"\b\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
 _INSTITUTIONS = (
     r"(?i:clinique|hôpital|hopital|hospitalier|centre|chu|chr|polyclinique|ehpad|institut|"
@@ -73,13 +73,18 @@ _PLACE_CUE = regex.compile(
     r"(?:domicile|naissance|provenance|origine|résidence|adresse|ville)\s*[:(])\s*$"
 )
 # "score de Cushman", "signe de Murphy": a capitalised word after these heads is an eponym.
+_EPONYM_HEADS = (
+    "score", "signe", "maladie", "syndrome", "test", "manœuvre", "manoeuvre", "classification",
+    "échelle", "critères", "triade", "stade", "index", "indice", "méthode", "technique",
+    "procédure", "opération", "incision", "réflexe", "loi", "tétralogie", "lymphome",
+    "sarcome", "anse", "canal", "fracture", "phénomène", "kyste", "nodule", "tumeur",
+    "bacille", "cellule", "cellules", "corps", "voie", "point", "ligne", "angle", "espace",
+    "abord", "approche", "triangle", "ligament", "muscle", "artère", "nerf", "membrane",
+    "trompe", "valvule", "bourse", "glande", "position", "prothèse", "clou", "plaque",
+    "ostéotomie", "lambeau", "cicatrice", "sonde", "pince", "écarteur",
+)
 _EPONYM_HEAD = regex.compile(
-    r"(?i:score|signe|maladie|syndrome|test|manœuvre|manoeuvre|classification|échelle|"
-    r"critères|triade|stade|index|indice|méthode|technique|procédure|opération|incision|"
-    r"réflexe|loi|tétralogie|lymphome|sarcome|anse|canal|fracture|phénomène|kyste|nodule|"
-    r"tumeur|bacille|cellules?|corps|voie|point|ligne|angle|espace|abord|approche|triangle|"
-    r"ligament|muscle|artère|nerf|membrane|trompe|valvule|bourse|glande|position|prothèse|"
-    r"clou|plaque|technique|ostéotomie|lambeau|incision|cicatrice|sonde|pince|écarteur)"
+    rf"(?i:{trie_regex(_EPONYM_HEADS)})"  # inside words too: "hémisyndrome de Brown-Séquard"
     r"(?:[ \t]+[\p{Ll}\-]{3,})?"  # "voie antérieure de Henry", "abord postéro-latéral de Moore"
     r"[ \t]+(?:de[ \t]+|d['’]|du[ \t]+)\p{Lu}[\p{L}'’\-]+(?:[ \t\-]+\p{Lu}[\p{L}'’\-]+)*"
 )

@@ -47,7 +47,10 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _NUM_MONTH = r"(?:0?[1-9]|1[0-2])"
 _YEAR4 = r"(?:1[89]\d\d|20\d\d)"
 _YEAR = rf"(?:{_YEAR4}|\d\d)"
-_B = r"(?<![\w/.\-|])"  # not glued to a preceding digit, letter or separator
+# Not glued to a preceding digit, letter or separator. The look-ahead comes first: the
+# regex engine then skips non-digits at once instead of testing the look-behind everywhere.
+_B = r"(?=\d)(?<![\w/.\-|])"
+_B_WEEKDAY = r"(?=[\dDJLMSVdjlmsv])(?<![\w/.\-|])"  # a weekday may come first
 _E = r"(?![\w/|]|[.\-]\d)"
 
 _S = r"[ \t]+"  # blanks inside a date never cross a line…
@@ -57,20 +60,20 @@ _NL = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # …except before a four-digit year ("11 ja
 DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "range_text",
-        rf"(?<![\w])(?P<d>1er|{_DAY}){_S}(?:au|-){_S}(?P<d2>{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"\b(?P<d>1er|{_DAY}){_S}(?:au|-){_S}(?P<d2>{_DAY}){_S}(?P<m>{_MONTH})"
         rf"(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),
     (
         "text",
-        rf"(?<![\w])(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"(?=[\dDJLMSVdjlmsv])\b(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH})"
         rf"(?:{_NL}(?P<y>{_YEAR4})(?![\w])|[ \t]+(?P<y>\d\d(?![ \t]*(?:h|:|mg|ml|g\b|%)))(?![\w]))?"
         rf"(?![\w])",
         0.85,
     ),
     (
         "numeric_dmy",
-        rf"{_B}(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>{_DAY})(?P<sep>[/.\-|])(?P<m>{_NUM_MONTH})"
+        rf"{_B_WEEKDAY}(?:(?P<wd>{_WEEKDAY}){_S})?(?P<d>{_DAY})(?P<sep>[/.\-|])(?P<m>{_NUM_MONTH})"
         rf"(?P=sep)(?P<y>{_YEAR}){_E}",
         0.85,
     ),
@@ -100,14 +103,14 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ),
     (
         "range_two_months",  # "24 avril au 14 mai 2021": one span, two months
-        rf"(?<![\w])(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
+        rf"\b(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
         rf"(?P<m2>{_MONTH})(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),
-    ("month_year", rf"(?<![\w])(?P<m>{_MONTH}){_S}(?P<y>{_YEAR4})(?![\w])", 0.8),
+    ("month_year", rf"\b(?P<m>{_MONTH}){_S}(?P<y>{_YEAR4})(?![\w])", 0.8),
     (
         "month_alone",
-        rf"(?<![\w])(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)[ \t]*\K(?P<m>{_MONTH})"
+        rf"\b(?:en|depuis|début|debut|fin|courant|mi-|d'|dès|jusqu'en)[ \t]*\K(?P<m>{_MONTH})"
         rf"(?![\w])",
         0.55,
     ),

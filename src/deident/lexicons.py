@@ -81,20 +81,25 @@ def fold_same_length(text: str) -> str:
 
 class PhraseMatcher:
     """Finds terms by their word sequence, ignoring case, accents and the punctuation
-    between words; one dictionary look-up per word of the text, however many terms.
+    between words; the longest term wins. A trie of words: each word of the text costs one
+    dictionary look-up, however many terms share its first words ("syndrome de …").
 
     Built from phrases, or from (phrase, label) pairs to know which term matched.
     """
 
+    _END = ""  # a word is never empty: marks the end of a term, holds its label
+
     def __init__(self, phrases: Iterable[str] | Iterable[tuple[str, str]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._trie: dict = {}
         for item in phrases:
             phrase, label = (item, "") if isinstance(item, str) else item
-            words = tuple(_TOKEN.findall(fold_same_length(phrase)))
-            if words:
-                self._by_first.setdefault(words[0], []).append((words, label))
-        for candidates in self._by_first.values():
-            candidates.sort(key=lambda c: len(c[0]), reverse=True)  # longest match first
+            words = _TOKEN.findall(fold_same_length(phrase))
+            if not words:
+                continue
+            node = self._trie
+            for word in words:
+                node = node.setdefault(word, {})
+            node.setdefault(self._END, label)  # the first label given for a term stays
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
         for start, end, _ in self.find_labelled(text):
@@ -104,14 +109,13 @@ class PhraseMatcher:
         tokens = list(_TOKEN.finditer(fold_same_length(text)))
         i = 0
         while i < len(tokens):
-            matched, label = 0, ""
-            for words, candidate_label in self._by_first.get(tokens[i].group(), ()):
-                n = len(words)
-                if i + n <= len(tokens) and all(
-                    tokens[i + k].group() == words[k] for k in range(1, n)
-                ):
-                    matched, label = n, candidate_label
-                    break
+            node = self._trie.get(tokens[i].group())
+            matched, label, j = 0, "", i
+            while node is not None:
+                j += 1
+                if self._END in node:
+                    matched, label = j - i, node[self._END]
+                node = node.get(tokens[j].group()) if j < len(tokens) else None
             if matched:
                 yield tokens[i].start(), tokens[i + matched - 1].end(), label
                 i += matched

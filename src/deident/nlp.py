@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import spacy
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc
 
 from deident.entities import NER_LOCATION, NER_PERSON
@@ -62,25 +63,23 @@ class FastContextEnhancer(LemmaContextAwareEnhancer):
         indices = nlp_artifacts.tokens_indices
         if not indices:
             return [""]
-        keywords = getattr(nlp_artifacts, "_keyword_set", None)
-        if keywords is None:
-            keywords = frozenset(nlp_artifacts.keywords)
-            nlp_artifacts._keyword_set = keywords
         index = max(0, bisect.bisect_right(indices, start) - 1)
         lemmas = nlp_artifacts.lemmas
-        # As Presidio does: the n nearest keywords (stop words and punctuation skipped).
-        before = self._nearest(reversed(lemmas[:index]), keywords, self.context_prefix_count)
-        after = self._nearest(lemmas[index + 1:], keywords, self.context_suffix_count)
+        stop_words = nlp_artifacts.nlp_engine.stop_words
+        # As Presidio does: the n nearest keywords (stop words and punctuation skipped),
+        # but judged only for the tokens near a result rather than for the whole text.
+        before = self._nearest(reversed(lemmas[:index]), stop_words, self.context_prefix_count)
+        after = self._nearest(lemmas[index + 1:], stop_words, self.context_suffix_count)
         return list(set(before + after))
 
     @staticmethod
-    def _nearest(lemmas: Iterable[str], keywords: frozenset[str], n: int) -> list[str]:
+    def _nearest(lemmas: Iterable[str], stop_words: frozenset[str], n: int) -> list[str]:
         found: list[str] = []
         for lemma in lemmas:
             if len(found) >= n:
                 break
-            if lemma in keywords:
-                found.append(lemma)
+            if lemma not in stop_words and any(ch.isalnum() for ch in lemma):
+                found.extend(part for part in lemma.split(":") if part)  # "tél:" as Presidio
         return found
 
 
@@ -123,23 +122,41 @@ class FrenchNlpEngine(SpacyNlpEngine):
     def is_punct(self, word: str, language: str) -> bool:
         return not any(ch.isalnum() for ch in word)
 
+    def process_batch(
+        self,
+        texts: Iterable[str],
+        language: str,
+        batch_size: int = 1,
+        n_process: int = 1,
+        as_tuples: bool = False,
+    ) -> Iterator[tuple[str, NlpArtifacts]]:
+        """As Presidio's, minus rebuilding each text from its tokens (``doc.text``)."""
+        if as_tuples:  # not used by deident; keep Presidio's behaviour
+            yield from super().process_batch(texts, language, batch_size, n_process, as_tuples)
+            return
+        texts = list(texts)
+        docs = self.nlp[language].pipe(texts, batch_size=batch_size, n_process=n_process)
+        for text, doc in zip(texts, docs, strict=True):
+            yield text, self._doc_to_nlp_artifact(doc, language)
+
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(
             self._get_entities(doc), self._get_scores_for_entities(doc)
         )
-        indices, lowered = [], []
-        for token in doc:  # one pass: each Token object costs
-            indices.append(token.idx)
-            lowered.append(token.lower_)
-        return NlpArtifacts(
+        # Read from spaCy's arrays rather than one Python Token object per token.
+        columns = doc.to_array([IDX, LOWER]).tolist()
+        strings = doc.vocab.strings
+        artifacts = NlpArtifacts(
             entities=entities,
             tokens=doc,
-            tokens_indices=indices,
-            lemmas=lowered,
-            nlp_engine=self,
+            tokens_indices=[idx for idx, _ in columns],
+            lemmas=[strings[lower] for _, lower in columns],
+            nlp_engine=None,  # skips Presidio's keyword list; the enhancer judges lazily
             language=language,
             scores=scores,
         )
+        artifacts.nlp_engine = self
+        return artifacts
 
 
 class FrenchDictionary:

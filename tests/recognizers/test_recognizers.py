@@ -68,3 +68,16 @@ def test_names_in_table_columns() -> None:
     text = ("Nom | Prénom | Date de naissance\nLESAGE | Piotr | 30/05/1974\nFin du tableau\n"
             "Nom\tBERTRAND\nService\tNeurochirurgie\n")
     assert [v for v, _ in _found(TableNameRecognizer(), text)] == ["LESAGE", "Piotr"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Au total, LE MEN, 72 ans, sort ce jour.", ["LE MEN"]),
+    ("Vu avec Jinhua L. (IDE) ce matin.", ["Jinhua L."]),
+    ("Transmis à Coumba Renard, IDE.", ["Coumba Renard"]),
+    ("Patiente née à Quimper, 54 ans.", []),  # a place, not a name
+    ("Examen normal, 72 ans.", []),
+])
+def test_name_before_an_age_or_a_role(text: str, expected: list[str]) -> None:
+    from deident.recognizers.person import NameBeforeCueRecognizer
+
+    assert [v for v, _ in _found(NameBeforeCueRecognizer(), text)] == expected

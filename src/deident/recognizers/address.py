@@ -28,7 +28,7 @@ _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97|98)[ ]?\d{3}"
 # Not a town: units and words that follow a count ("12000 UI/L", "20000 patients").
 _NOT_A_TOWN = r"(?!(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|patients|cas)\b)"
 ZIP_CITY_REGEX = (
-    rf"(?<![\w])(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
+    rf"\b(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
     rf"(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?(?:[ \t]+\d{{1,2}}(?:e|er|ème)?)?(?![\w])"
 )
 _RESIDENCE_CUES = (
@@ -67,7 +67,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         rf"(?:{particles}[ \t]*)*(?:[{UP}][\w'’.\-]*|\d{{1,4}}(?![\w]))"
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:[{UP}][\w'’.\-]*|\d{{1,4}}(?![\w]))){{0,5}}"
     )
-    number = rf"(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*"
+    number = rf"(?=\d)(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*"
     street_line = PatternRecognizer(
         supported_entity=ADDRESS,
         name="FrenchStreetRecognizer",
@@ -84,7 +84,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
             ),
             Pattern(
                 "unnumbered_street",
-                rf"(?<![\w]){full_street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
+                rf"\b{full_street}(?![\w])[ \t]+{capitalised_name}{_COMPLEMENT}",
                 0.3,  # needs a context word (adresse, domicile…) to pass the threshold
             ),
             Pattern(
@@ -92,17 +92,17 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 rf"{_ADDRESS_LABEL}\K[^\s,\d][^,\n]{{1,40}}?(?=,?[ \t]*{_POSTCODE}(?!\d))",
                 0.7,
             ),
-            Pattern("po_box", r"(?<![\w])(?:BP|B\.P\.|CS|TSA)[ \t]*\d{1,6}(?![\w])", 0.5),
+            Pattern("po_box", r"\b(?:BP|B\.P\.|CS|TSA)[ \t]*\d{1,6}(?![\w])", 0.5),
             Pattern(
                 "building",
-                r"(?<![\w])(?i:bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|tour)\.?"
+                r"\b(?i:bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|tour)\.?"
                 r"[ \t]+[A-Z0-9]{1,4}(?![\w])(?:,[ \t]*(?i:escalier|esc|étage|etage|porte|appt|"
                 r"appartement)\.?[ \t]*[A-Z0-9]{1,4}(?![\w]))*",
                 0.5,
             ),
             Pattern(
                 "named_place",
-                rf"(?<![\w])(?i:lieu[- ]dit|lieudit|ld|hameau|(?<!de )résidence|lotissement|lot\.|"
+                rf"\b(?i:lieu[- ]dit|lieudit|ld|hameau|(?<!de )résidence|lotissement|lot\.|"
                 rf"cité|domaine|ferme|mas)[ \t]*:?[ \t]+{capitalised_name}"
                 rf"(?:,?[ \t]*(?i:n°|no)[ \t]*\d{{1,4}})?",
                 0.7,
@@ -127,7 +127,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         patterns=[
             Pattern(
                 "city_after_cue",
-                rf"(?<![\w])(?i:{_RESIDENCE_CUES})(?:\(e\))?(?:[ \t]+le[ \t]*:?[ \t]+[^\n]{{1,25}}?)?"
+                rf"\b(?i:{_RESIDENCE_CUES})(?:\(e\))?(?:[ \t]+le[ \t]*:?[ \t]+[^\n]{{1,25}}?)?"
                 rf"(?:[ \t]+(?i:désormais|actuellement|maintenant|aujourd'hui|toujours))?"
                 rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*\K"
                 rf"{CITY_NAME}(?![\w])",
@@ -135,7 +135,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
             ),
             Pattern(
                 "city_field",
-                rf"(?<![\w])(?i:ville|commune|localité|lieu|domicile|naissance|provenance|"
+                rf"\b(?i:ville|commune|localité|lieu|domicile|naissance|provenance|"
                 rf"origine)(?:[ \t]+(?i:de|d['’])[ \t]*(?i:résidence|naissance|domicile|vie))?"
                 rf"[ \t]*:[ \t]*(?i:domicile[ \t]*\()?\K"
                 rf"{CITY_NAME}(?![\w])",

@@ -24,15 +24,15 @@ _LABEL_TAIL = r"(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*(?:n°|no|nº|#)?[ \t]*:?[ \t]*
 # same line: the first token mixing at least 3 digits into 5+ characters is an identifier.
 _GENERIC_LABEL = (
     # Not batch, accreditation, registry or coding numbers: those name no patient.
-    r"(?<!(?i:lot|cofrac|accréditation|eudract|amm|série|ccam|cim-10|cim|version|décret|loi|"
+    r"\b(?<!(?i:lot|cofrac|accréditation|eudract|amm|série|ccam|cim-10|cim|version|décret|loi|"
     r"article|norme|iso|agrément)[ \t]{0,3})"
-    r"(?<![\w])(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
+    r"(?i:n°|nº|no\.|num[ée]ro|num\.|id|identifiant|r[ée]f[ée]rence|réf\.?|"
     r"code(?:-barres)?|accession number|matricule)(?![\w])(?![ \t]*(?i:ccam|cim|eudract))"
     r"[^\n]{0,40}?[\s:#°]\s*\K"
 )
 _ID_TOKEN = r"(?=[A-Za-z0-9\-/._]*\d(?:[A-Za-z\-/._]*\d){2})[A-Z0-9][A-Za-z0-9\-/._]{3,30}(?<![\-/._])"
 HOSPITAL_ID_REGEX = (
-    rf"(?<![\w]){_LABEL}{_LABEL_TAIL}\K"
+    rf"\b{_LABEL}{_LABEL_TAIL}\K"
     r"(?=[A-Z0-9\-/]*\d{3})[A-Z0-9][A-Z0-9\-/]{3,24}(?<![\-/])(?![\w])"
 )
 # A long bare number nobody else claimed: an identifier until proven otherwise.
@@ -94,12 +94,12 @@ class FinessRecognizer(PatternRecognizer):
                 Pattern(
                     "labelled_finess",
                     r"(?i:finess)[^\d\n]{0,60}\n?[^\d\n]{0,5}\K"
-                    r"(?<![\w])(?:\d{2}|2[AB])\s?\d{7}(?![\w])",
+                    r"\b(?:\d{2}|2[AB])\s?\d{7}(?![\w])",
                     0.85,
                 ),
                 Pattern(
                     "finess_after",
-                    r"(?<![\w])(?:\d{2}|2[AB])\s?\d{7}(?=[ \t]*\(?(?i:finess))",
+                    r"\b(?:\d{2}|2[AB])\s?\d{7}(?=[ \t]*\(?(?i:finess))",
                     0.85,
                 ),
             ],
@@ -116,12 +116,12 @@ class FrenchIbanRecognizer(PatternRecognizer):
             patterns=[
                 Pattern(
                     "iban",
-                    r"(?<![\w])[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]{4}){2,7}(?:[ ]?[0-9A-Z]{1,3})?(?![\w])",
+                    r"\b[A-Z]{2}\d{2}(?:[ ]?[0-9A-Z]{4}){2,7}(?:[ ]?[0-9A-Z]{1,3})?(?![\w])",
                     0.5,
                 ),
                 Pattern(  # any grouping, wrapped over lines: only a valid checksum counts
                     "iban_loose",
-                    r"(?<![\w])[A-Z]{2}\d{2}(?:(?:[ ]|[ \t]*\n[ \t]*)?[0-9A-Z]){11,30}(?![\w])",
+                    r"\b[A-Z]{2}\d{2}(?:(?:[ ]|[ \t]*\n[ \t]*)?[0-9A-Z]){11,30}(?![\w])",
                     0.3,
                 ),
             ],

@@ -60,9 +60,9 @@ TITLES = f"{ABBREVIATED_TITLES}|{FULL_TITLES}|{ROLES}"
 # Context before a name is matched, then dropped from the span by \K (much faster than a
 # look-behind, which the regex engine would try at every position of the text).
 _AFTER_TITLE = (
-    rf"(?<![\w])(?:(?:{ABBREVIATED_TITLES})(?:\.[ \t]*|[ \t]+)|(?:{FULL_TITLES})[ \t]+)\K"
+    rf"\b(?:(?:{ABBREVIATED_TITLES})(?:\.[ \t]*|[ \t]+)|(?:{FULL_TITLES})[ \t]+)\K"
 )
-_AFTER_ROLE = rf"(?<![\w])(?:{ROLES})[ \t]+\K"
+_AFTER_ROLE = rf"\b(?:{ROLES})[ \t]+\K"
 _MARKERS = (
     r"née|Née|NÉE|NEE|né|Né|épouse|Épouse|EPOUSE|ÉPOUSE|veuve|Veuve|VEUVE|dite|dit|"
     r"s['’]appelle|se nomme|nommée?|prénommée?|fils de|fille de|mère|père|frère|sœur|"
@@ -94,7 +94,9 @@ _FIELD_VALUE_WORD = (
     rf"(?![\w'’\-]+[ \t]*:)(?:{INITIAL}|{_PREFIX}[{UP}][{UP}{LO}'’\-]*|{PARTICLE}(?=[ ]+[{UP}]))"
 )
 FIELD_REGEX = (
-    rf"(?:(?<=^|[\n|;,•–/])|(?<=[ \t]{{2}})|(?<=[ \t])(?=\p{{Lu}}))[ \t]*(?i:{_FIELD_LABELS})"
+    # The label starts at a word boundary after a line start, a separator, two blanks, or
+    # one blank if capitalised (\b first: fast).
+    rf"\b(?:(?<=(?:^|[\n|;,•–/])[ \t]*)|(?<=[ \t]{{2}})|(?<=[ \t])(?=\p{{Lu}}))(?i:{_FIELD_LABELS})"
     rf"(?:[ \t]+\p{{Ll}}{{3,12}})?"  # "IDE nuit :", "Aidant principal :"
     rf"(?:[ \t]+(?i:de la|de|du|des|d['’])[ \t]*(?i:l['’])?[\w\-]{{2,20}})?"  # "Nom de l'assuré"
     rf"[ \t]*(?:\([^)\n]{{0,20}}\))?(?:[ \t]*:|\t)[ \t]*"  # "Nom : X", "Nom<TAB>X"
@@ -114,27 +116,21 @@ class TitledPersonRecognizer(PatternRecognizer):
                 Pattern("after_role", _AFTER_ROLE + NAME_SEQUENCE, 0.7),
                 Pattern(
                     "after_marker",
-                    rf"(?<![\w])(?:{_MARKERS})[ \t]+\K(?!le |la |les |en |à )"
+                    rf"\b(?:{_MARKERS})[ \t]+\K(?!le |la |les |en |à )"
                     + NAME_SEQUENCE,
                     0.7,
                 ),
                 Pattern("form_field", FIELD_REGEX, 0.8),
                 Pattern(
                     "done_by",  # "Fiche complétée par X", "frappé le 20/08/2014 par X"
-                    r"(?<![\w])(?i:complétée?|rédigée?|validée?|vérifiée?|signée?|prélevée?|"
+                    r"\b(?i:complétée?|rédigée?|validée?|vérifiée?|signée?|prélevée?|"
                     r"frappée?|dictée?|saisie?|réalisée?|effectuée?|relue?|transmise?)"
                     rf"(?:[ \t]+le[ \t]+[^\n]{{1,30}}?)?[ \t]+par[ \t]+\K{NAME_SEQUENCE}",
                     0.75,
                 ),
                 Pattern(
-                    "age_after",  # "Au total, LE MEN, 72 ans", "Marie-Dominique, 2 ans"
-                    rf"(?<!(?i:à|a|au|en|de|d['’]|née?|vers)[ \t])"  # "née à Quimper, 54 ans"
-                    rf"{NAME_SEQUENCE}(?=,[ \t]*\d{{1,3}}[ \t]*(?:ans|mois)(?![\w]))",
-                    0.75,
-                ),
-                Pattern(
                     "relative",  # "sa fille, Ömer Le Roux", "son fils Toanui Poupard"
-                    r"(?<![\w])(?i:sa|son|leur)[ \t]+(?i:fille|fils|mère|père|sœur|soeur|frère|"
+                    r"\b(?i:sa|son|leur)[ \t]+(?i:fille|fils|mère|père|sœur|soeur|frère|"
                     r"épouse|époux|conjointe?|mari|femme|compagne|compagnon|amie?|voisine?|"
                     r"petite?-fille|petit-fils|nièce|neveu|belle-fille|gendre|tante|oncle|"
                     rf"cousine?)[ \t]*,?[ \t]+\K{NAME_SEQUENCE}",
@@ -150,30 +146,20 @@ class TitledPersonRecognizer(PatternRecognizer):
                 ),
                 Pattern(
                     "role_then_parenthesis",  # "Kinésithérapeute (Deolindo Técher)"
-                    rf"(?<![\w])(?i:{ROLES}|kinésithérapeute|diététicienne?|psychologue|"
+                    rf"\b(?i:{ROLES}|kinésithérapeute|diététicienne?|psychologue|"
                     rf"assistante? sociale|service social|ergothérapeute|orthophoniste)"
                     rf"[ \t]*\(\K{NAME_SEQUENCE}(?=\))",
                     0.75,
                 ),
                 Pattern(
-                    # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)", "Coumba Renard, IDE"
-                    "before_role",
-                    rf"{NAME_SEQUENCE}(?=[ \t]*(?:\(|,[ \t]*)(?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|"
-                    rf"PH|CCA|biologiste|pharmacienne?|chirurgienne?|radiologue|anesthésiste|"
-                    rf"praticien|praticienne|médecin|psychologue|secrétaire|secrétariat|"
-                    rf"cadre|aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
-                    rf"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*(?:[,;.]|$)))",
-                    0.75,
-                ),
-                Pattern(
                     "greeting",
-                    rf"(?<![\w])(?i:bonjour|bonsoir|merci|cordialement|amicalement|"
+                    rf"\b(?i:bonjour|bonsoir|merci|cordialement|amicalement|"
                     rf"bien à (?:vous|toi)|bises)[ \t]*,?[ \t\n]+\K{NAME_SEQUENCE}",
                     0.6,
                 ),
                 Pattern(
                     "after_lowercase_title",  # "vu avec mme durand": vetoed if a French word
-                    rf"(?<![\w])(?:{ABBREVIATED_TITLES}|mme|mlle|mr|dr|pr)\.?[ \t]+\K"
+                    rf"\b(?:{ABBREVIATED_TITLES}|mme|mlle|mr|dr|pr)\.?[ \t]+\K"
                     r"(?:(?:de|du|le|la|des|d['’])[ \t]+)?(?:\p{Ll}['’])?\p{Ll}[\p{Ll}'’\-]{2,}(?![\w])",
                     0.6,
                 ),
@@ -181,6 +167,59 @@ class TitledPersonRecognizer(PatternRecognizer):
             supported_language="fr",
             global_regex_flags=regex.MULTILINE,
         )
+
+
+# What follows a name and says it is one.
+AGE_CUE = r",[ \t]*\d{1,3}[ \t]*(?:ans|mois)(?![\w])"  # "LE MEN, 72 ans"
+ROLE_CUE = (  # "Guilan (AS)", "Jinhua L. (IDE)", "Mme X (fille)", "Coumba Renard, IDE"
+    rf"[ \t]*(?:\(|,[ \t]*)(?i:{ROLES}|AS|ASH|AES|ARC|IADE|IBODE|"
+    r"PH|CCA|biologiste|pharmacienne?|chirurgienne?|radiologue|anesthésiste|"
+    r"praticien|praticienne|médecin|psychologue|secrétaire|secrétariat|"
+    r"cadre|aide-soignante?|fils|fille|mère|père|sœur|soeur|frère|époux|épouse|"
+    r"conjointe?|ami|amie|voisine?|tuteur|tutrice)(?:\)|[ \t]*(?:[,;.]|$))"
+)
+_NOT_AFTER_PLACE_WORD = r"(?<!(?i:à|a|au|en|de|d['’]|née?|vers)[ \t])"  # "née à Quimper, 54 ans"
+
+
+class NameBeforeCueRecognizer(EntityRecognizer):
+    """A name right before a cue that says it is one: an age or a role.
+
+    Searched from the cue backwards: the cue is rare, while a name-first pattern would be
+    tried at every capital letter of the text.
+    """
+
+    _WINDOW = 200  # longer than any NAME_SEQUENCE
+    SCORE = 0.75
+
+    def __init__(self) -> None:
+        self._searches = [
+            (regex.compile(AGE_CUE, regex.MULTILINE),
+             regex.compile(rf"{_NOT_AFTER_PLACE_WORD}{NAME_SEQUENCE}\Z")),
+            (regex.compile(ROLE_CUE, regex.MULTILINE), regex.compile(rf"{NAME_SEQUENCE}\Z")),
+        ]
+        super().__init__(supported_entities=[PERSON], supported_language="fr",
+                         name="NameBeforeCueRecognizer")
+
+    def load(self) -> None:  # patterns are compiled in __init__
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for cue, name in self._searches:
+            for match in cue.finditer(text):
+                # The leftmost start whose name runs up to the cue: the longest name.
+                found = name.search(text, max(0, match.start() - self._WINDOW), match.start())
+                if found:
+                    results.append(RecognizerResult(
+                        PERSON, found.start(), found.end(), self.SCORE,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    ))
+        return EntityRecognizer.remove_duplicates(results)
 
 
 class NameShapeRecognizer(EntityRecognizer):
@@ -231,14 +270,14 @@ class NameShapeRecognizer(EntityRecognizer):
     def _is_first_name(self, words: str) -> bool:
         return all(
             fold(w) in self.lexicons.first_names
-            for w in regex.split(r"[ \t]+", words)
+            for w in words.split()
         )
 
     def _plausible_surname(self, words: str, common_words_allowed: bool = False) -> bool:
         """Not an abbreviation, drug, place or medical word; beside a known first name a
         surname may be a common word ("Héloïse Petit", "Fontaine Norbert")."""
         lex = self.lexicons
-        content = [w for w in regex.split(r"[ \t]+", words) if fold(w) not in NAME_PARTICLES]
+        content = [w for w in words.split() if fold(w) not in NAME_PARTICLES]
 
         def implausible(word: str) -> bool:
             if fold(word) in lex.non_city_places or lex.is_abbreviation(word) \
@@ -373,6 +412,7 @@ def person_recognizers(
 ) -> list[EntityRecognizer]:
     return [
         TitledPersonRecognizer(),
+        NameBeforeCueRecognizer(),
         NameShapeRecognizer(lexicons, dictionary),
         TableNameRecognizer(),
         SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),

@@ -36,7 +36,7 @@ class FrenchUrlRecognizer(PatternRecognizer):
         Pattern("url_www", rf"\bwww\.{_HOST}(?:\.{_HOST})+{_PATH}", 0.7),
         Pattern(
             "url_bare",
-            rf"(?<![@\w.\-]){_HOST}(?:\.{_HOST})*\.(?:fr|com|org|net|eu|info|io|be|ch|re)"
+            rf"\b(?<![@.\-]){_HOST}(?:\.{_HOST})*\.(?:fr|com|org|net|eu|info|io|be|ch|re)"
             rf"(?![\w@\-]|\.\w){_PATH}",
             0.4,
         ),
