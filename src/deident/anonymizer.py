@@ -37,21 +37,58 @@ class SurrogateAnonymizer:
         self.engine.add_anonymizer(SurrogateOperator)
 
     def apply(self, text: str, entities: list[Entity], session: DocumentSession) -> str:
-        """`text` with every entity replaced; entities are in `text`'s coordinates.
+        """`text` with every entity replaced; entities are in `text`'s coordinates."""
+        return splice(text, self.replacements(text, entities, session))
+
+    def replacements(self, text: str, entities: list[Entity], session: DocumentSession
+                     ) -> list[Replacement]:
+        """(start, end, surrogate) per replaced span, in order: adapters that keep formatting
+        (a DOCX run, a PDF line) rewrite spans, not whole texts.
 
         Presidio rebuilds the whole string at each replacement, so a long text goes through
         in segments cut at line breaks that no entity spans.
         """
         operators = {"DEFAULT": OperatorConfig("surrogate", {"session": session})}
-        pieces = []
+        edits: list[Replacement] = []
         for start, end, local in _segments(text, sorted(entities), SEGMENT_CHARS):
+            if not local:
+                continue
             segment = text[start:end]
-            if local:
-                results = [RecognizerResult(e.type, e.start - start, e.end - start, e.score)
-                           for e in local]
-                segment = self.engine.anonymize(segment, results, operators).text
-            pieces.append(segment)
-        return "".join(pieces)
+            results = _merge_spaced(segment, [
+                RecognizerResult(e.type, e.start - start, e.end - start, e.score) for e in local])
+            engine_result = self.engine.anonymize(segment, results, operators,
+                                                  merge_entities_with_spaces=False)
+            items = sorted(engine_result.items, key=lambda item: item.start)
+            edits.extend((r.start + start, r.end + start, item.text)
+                         for r, item in zip(results, items, strict=True))
+        return edits
+
+
+Replacement = tuple[int, int, str]
+
+
+def splice(text: str, edits: list[Replacement]) -> str:
+    """`text` with sorted, non-overlapping (start, end, new) replacements applied."""
+    pieces, position = [], 0
+    for start, end, new in edits:
+        pieces += [text[position:start], new]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _merge_spaced(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Neighbours of one type with only spaces between become one span, as Presidio's
+    default does ("Jean" + "DUPONT" -> one person), done here so spans stay known."""
+    merged: list[RecognizerResult] = []
+    for result in results:
+        previous = merged[-1] if merged else None
+        gap = text[previous.end:result.start] if previous else ""
+        if previous and previous.entity_type == result.entity_type and gap and not gap.strip(" "):
+            previous.end = result.end
+        else:
+            merged.append(result)
+    return merged
 
 
 SEGMENT_CHARS = 4000

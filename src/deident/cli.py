@@ -31,6 +31,11 @@ stderr = Console(stderr=True)
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+class Embedded(StrEnum):
+    refuse = "refuse"
+    drop = "drop"
+
+
 class DateScope(StrEnum):
     document = "document"
     folder = "folder"
@@ -46,18 +51,21 @@ KeyFileOption = Annotated[
 
 @app.command()
 def pseudonymize(
-    src: Annotated[str, typer.Argument(help="A .txt file, a folder, or - for stdin.")],
+    src: Annotated[str, typer.Argument(help="A .txt or .docx file, a folder, or - for stdin.")],
     dst: Annotated[str, typer.Argument(help="Output file, new folder, or - for stdout.")],
     key_file: KeyFileOption = None,
     date_scope: Annotated[DateScope, typer.Option(help="Dates shift by one offset per "
                                                   "document, folder or project.")] = DateScope.document,
     report: Annotated[Path | None, typer.Option(help="Write a JSON report here "
                                                 "(counts and types, never values).")] = None,
+    embedded: Annotated[Embedded, typer.Option(
+        help="Embedded objects, macros, alternative chunks and images whose text cannot be "
+             "checked: refuse the file, or drop them from the output.")] = Embedded.refuse,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Replace personal data in SRC with keyed pseudonyms and write the result to DST."""
     try:
-        deidentifier = Deidentifier(key_file, date_scope=date_scope.value)
+        deidentifier = Deidentifier(key_file, date_scope=date_scope.value, embedded=embedded.value)
         if src == "-":
             _pseudonymize_stream(deidentifier, dst)
             return

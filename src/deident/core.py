@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from deident.analyzer import DEFAULT_THRESHOLD, Analyzer, Spans
-from deident.anonymizer import SurrogateAnonymizer
+from deident.anonymizer import Replacement, SurrogateAnonymizer
 from deident.document import Document
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
@@ -25,6 +25,7 @@ from deident.nlp import DEFAULT_MODEL
 from deident.pseudonyms import Pseudonymizer
 
 _LEAK_MIN_CHARS = 4
+EMBEDDED_POLICIES = ("refuse", "drop")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,12 @@ class Deidentifier:
         max_date_shift_days: int = 365,
         model_name: str = DEFAULT_MODEL,
         threshold: float = DEFAULT_THRESHOLD,
+        embedded: str = "refuse",
     ) -> None:
+        if embedded not in EMBEDDED_POLICIES:
+            raise ValueError(f"embedded must be one of {', '.join(EMBEDDED_POLICIES)}")
+        # Embedded objects, macros and unreadable images: refuse the file, or drop them.
+        self.embedded = embedded
         self.pseudonymizer = Pseudonymizer(
             key if key is not None else resolve_key(key_file),
             date_scope=date_scope,
@@ -117,14 +123,15 @@ class Deidentifier:
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # -- documents -----------------------------------------------------------------------
-    def pseudonymize_document(self, document: Document) -> tuple[list[str], list[Entity], set[str]]:
-        """New text per block, the entities (joined-text coordinates) and the original
+    def pseudonymize_document(self, document: Document
+                              ) -> tuple[list[list[Replacement]], list[Entity], set[str]]:
+        """Replacements per block, the entities (joined-text coordinates) and the original
         values the output must not contain."""
         joined, offsets = document.joined()
-        entities = self.analyzer.analyze(joined)
+        entities = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
-        new_texts = []
+        edits = []
         for block, offset in zip(document.blocks, offsets, strict=True):
             end = offset + len(block.text)
             local = [
@@ -132,9 +139,9 @@ class Deidentifier:
                        e.hint)
                 for e in entities if e.start < end and offset < e.end
             ]
-            new_texts.append(self.anonymizer.apply(block.text, local, session))
+            edits.append(self.anonymizer.replacements(block.text, local, session))
         originals = {joined[e.start:e.end] for e in entities if e.type != DATE}
-        return new_texts, entities, originals
+        return edits, entities, originals
 
     # -- files and folders ---------------------------------------------------------------
     def pseudonymize_file(self, src: str | Path, dst: str | Path, *,
@@ -146,9 +153,9 @@ class Deidentifier:
         try:
             adapter = adapter_for(src)
             scope = scope_id if scope_id is not None else self._file_scope(src)
-            document = adapter.read(src, scope)
-            new_texts, entities, originals = self.pseudonymize_document(document)
-            _write_verified(adapter, document, new_texts, originals, dst,
+            document = adapter.read(src, scope, embedded=self.embedded)
+            edits, entities, originals = self.pseudonymize_document(document)
+            _write_verified(adapter, document, edits, originals, dst,
                             self.analyzer.protected_spans)
             report.output = str(dst)
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
@@ -171,15 +178,28 @@ class Deidentifier:
         return run_folder(self, Path(src), Path(dst))
 
 
-def _write_verified(adapter, document: Document, new_texts: list[str], originals: set[str],
-                    dst: Path, protected: Callable[[str], Spans]) -> None:
+def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list[int]
+                       ) -> list[Entity]:
+    """Blocks the adapter knows to be one entity (an author field) replace whatever the
+    analyzer found inside them."""
+    whole = [Entity(offset, offset + len(block.text), block.entity_type, 1.0)
+             for block, offset in zip(document.blocks, offsets, strict=True)
+             if block.entity_type and block.text.strip()]
+    if not whole:
+        return entities
+    kept = [e for e in entities if not any(w.start < e.end and e.start < w.end for w in whole)]
+    return sorted(kept + whole)
+
+
+def _write_verified(adapter, document: Document, edits: list[list[Replacement]],
+                    originals: set[str], dst: Path, protected: Callable[[str], Spans]) -> None:
     """Write to a private temporary file, re-read it, and only then move it into place."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=dst.suffix, dir=dst.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        adapter.write(document, new_texts, tmp)
+        adapter.write(document, edits, tmp)
         leaked = count_leaks(originals, adapter.read_back(tmp), protected)
         if leaked:
             raise RefusedError(f"verification failed: {leaked} detected value(s) still present")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -13,6 +14,9 @@ class Block:
 
     text: str
     locator: str
+    # Set when the whole block is known to be one entity whatever the analyzer finds
+    # (a comment's author): it is then replaced as such.
+    entity_type: str | None = None
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Document:
     blocks: list[Block]
     scope_id: str  # identifies the document for date shifting (not content)
     meta: dict[str, str] = field(default_factory=dict)
+    state: Any = None  # what the adapter needs to write the file back (a parsed package)
 
     def joined(self) -> tuple[str, list[int]]:
         """All blocks as one text, and each block's start offset in it."""

@@ -6,9 +6,9 @@ from pathlib import Path
 from types import ModuleType
 
 from deident.errors import UnsupportedFormatError
-from deident.formats import text
+from deident.formats import docx, text
 
-ADAPTERS: dict[str, ModuleType] = {".txt": text}
+ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx}
 
 
 def adapter_for(path: Path) -> ModuleType:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deident.anonymizer import Replacement, splice
 from deident.document import Block, Document
 from deident.errors import RefusedError
 
@@ -42,7 +43,7 @@ def encode(text: str, encoding: str) -> bytes:
         ) from None
 
 
-def read(path: Path, scope_id: str) -> Document:
+def read(path: Path, scope_id: str, **options: str) -> Document:
     text, encoding = decode(path.read_bytes())
     return Document(blocks=[Block(text, "text")], scope_id=scope_id, meta={"encoding": encoding})
 
@@ -52,5 +53,6 @@ def read_back(path: Path) -> list[str]:
     return [decode(path.read_bytes())[0]]
 
 
-def write(document: Document, new_texts: list[str], dst: Path) -> None:
-    dst.write_bytes(encode("".join(new_texts), document.meta["encoding"]))
+def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
+    (block,), (block_edits,) = document.blocks, edits
+    dst.write_bytes(encode(splice(block.text, block_edits), document.meta["encoding"]))

@@ -1,0 +1,427 @@
+"""Word (.docx): every part of the package, not only the paragraphs python-docx shows.
+
+Reading normalises the package before any text is collected: tracked changes are accepted
+(deleted text is gone), rsids, document properties, template and mail-merge links,
+thumbnails and unreachable parts are removed, image metadata is stripped. What cannot be
+made safe (macros, embedded objects, altChunk, images whose metadata cannot be checked) is
+refused, or dropped with `embedded="drop"`; an unknown part is always refused.
+
+Text is collected as blocks: each paragraph (its runs edited in place, so formatting stays
+with the words), each field code, every other text node, the attributes that hold text
+(alt text, tooltips, authors...) and external link targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from deident.anonymizer import Replacement, splice
+from deident.document import Block, Document
+from deident.entities import PERSON
+from deident.errors import RefusedError
+from deident.formats.image_metadata import strip_metadata
+from deident.formats.package import CONTENT_TYPES, Package, remove_element
+from deident.formats.segments import Segment, SegmentedText
+
+KIND = "Word document"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships/"
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+_MAIN_DOCX = _WML + "document.main+xml"
+_MACRO_MAINS = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": _MAIN_DOCX,
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": _WML + "template.main+xml",
+}
+# Parts made of paragraphs.
+WML_TYPES = {_MAIN_DOCX, _WML + "template.main+xml", *_MACRO_MAINS} | {
+    _WML + t for t in ("header+xml", "footer+xml", "footnotes+xml", "endnotes+xml", "comments+xml",
+                       "document.glossary+xml")}
+# Other XML: every text node and text attribute is analysed.
+XML_TYPES = {
+    *(_WML + t for t in ("settings+xml", "webSettings+xml", "fontTable+xml", "styles+xml",
+                         "numbering+xml", "commentsExtended+xml", "commentsIds+xml",
+                         "commentsExtensible+xml", "people+xml")),
+    "application/vnd.ms-word.stylesWithEffects+xml",
+    "application/vnd.openxmlformats-officedocument.theme+xml",
+    "application/vnd.openxmlformats-package.core-properties+xml",
+    "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
+    "application/xml", "text/xml", "image/svg+xml",
+    *("application/vnd.openxmlformats-officedocument.drawingml." + t for t in (
+        "chart+xml", "chartshapes+xml", "diagramData+xml", "diagramLayout+xml",
+        "diagramStyle+xml", "diagramColors+xml")),
+    "application/vnd.ms-office.chartstyle+xml", "application/vnd.ms-office.chartcolorstyle+xml",
+    "application/vnd.ms-office.drawingml.diagramDrawing+xml",
+}
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/jpg", "image/gif", "image/bmp", "image/x-png"}
+FONT_TYPES = {"application/vnd.openxmlformats-officedocument.obfuscatedFont",
+              "application/x-fontdata", "application/x-font-ttf", "application/x-font"}
+# Removed whatever they hold: custom properties, printer settings, thumbnails (by relation).
+DROP_TYPES = {"application/vnd.openxmlformats-officedocument.custom-properties+xml",
+              _WML + "printerSettings"}
+_DROP_RELATIONS = {_PKG_REL + "metadata/thumbnail", _REL + "custom-properties",
+                   _REL + "printerSettings"}
+# What cannot be made safe: the reason given when refusing, by relation or content type.
+_EMBEDDED_RELATIONS = {
+    "http://schemas.microsoft.com/office/2006/relationships/vbaProject": "macros",
+    "http://schemas.microsoft.com/office/2006/relationships/wordVbaData": "macros",
+    "http://schemas.microsoft.com/office/2006/relationships/keyMapCustomizations": "macros",
+    _REL + "oleObject": "an embedded OLE object",
+    _REL + "package": "an embedded package",
+    _REL + "aFChunk": "an alternative format chunk (altChunk)",
+    _REL + "control": "an ActiveX control",
+    "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary":
+        "an ActiveX control",
+}
+_UNCHECKABLE_IMAGES = {"image/x-emf", "image/x-wmf", "image/emf", "image/wmf", "image/tiff",
+                       "image/vnd.ms-photo", "image/x-pict"}
+# Elements removed with what they embed.
+_CONTAINERS = (w("object"), w("drawing"), w("pict"), w("altChunk"), f"{{{C_NS}}}externalData")
+
+# Tracked changes: elements dropped with their content, or unwrapped (content kept).
+_REJECTED = {w(t) for t in (
+    "del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange",
+    "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "delText", "delInstrText",
+    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
+    "customXmlDelRangeStart", "customXmlDelRangeEnd", "customXmlInsRangeStart",
+    "customXmlInsRangeEnd", "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd",
+    "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd", "cellIns", "cellDel", "cellMerge")}
+_ACCEPTED = {w("ins"), w("moveTo")}
+_PROPERTY_MARKERS = {w("rPr"), w("pPr"), w("trPr"), w("tcPr"), w("tblPr")}
+
+# Visible characters that are elements, not text, inside a run.
+_FIXED = {w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
+_NOT_TEXT = {w("binData"), w("fldData")}  # base64 payloads
+# Attributes that hold free text (any namespace), and w:val of elements that do.
+_TEXT_ATTRIBUTES = {"descr", "title", "tooltip", "instr", "alt", "author", "displayText"}
+_NAMED_ELEMENTS = {"docPr", "cNvPr", "bookmarkStart"}  # their "name" attribute too
+_TEXT_VALUE_ELEMENTS = {"alias", "tag", "statusText", "helpText", "default", "listEntry"}
+_PERSON_ATTRIBUTES = {"author"}
+
+_SETTINGS_REMOVED = {w(t) for t in ("attachedTemplate", "docVars", "mailMerge", "rsids")}
+_APP_REMOVED = {"Company", "Manager", "Template", "HyperlinkBase", "TotalTime", "TitlesOfParts",
+                "HeadingPairs"}
+
+
+def _local(name: str) -> str:
+    return etree.QName(name).localname
+
+
+# -- targets: where a block's text lives, and how to write it back ---------------------------
+@dataclass
+class _Paragraph:
+    segmented: SegmentedText
+
+    def apply(self, edits: list[Replacement]) -> None:
+        self.segmented.apply(edits)
+
+
+@dataclass
+class _TextNode:
+    element: etree._Element
+    tail: bool
+
+    def apply(self, edits: list[Replacement]) -> None:
+        if self.tail:
+            self.element.tail = splice(self.element.tail, edits)
+        else:
+            self.element.text = splice(self.element.text, edits)
+
+
+@dataclass
+class _Attribute:
+    element: etree._Element
+    name: str
+
+    def apply(self, edits: list[Replacement]) -> None:
+        self.element.set(self.name, splice(self.element.get(self.name), edits))
+
+
+@dataclass
+class DocxState:
+    package: Package
+    targets: list[_Paragraph | _TextNode | _Attribute]
+
+
+# -- read ---------------------------------------------------------------------------------
+def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str) -> Document:
+    package = Package.open(path, KIND)
+    categories = _classify(package, embedded)
+    for name, category in categories.items():
+        if category == "wml":
+            _accept_tracked_changes(package.xml(name))
+        if category in ("wml", "xml"):
+            _remove_revision_metadata(package.xml(name))
+        elif category == "image":
+            package.set_raw(name, strip_metadata(package.raw(name), name))
+    _scrub_properties(package, categories)
+    blocks: list[Block] = []
+    targets: list[_Paragraph | _TextNode | _Attribute] = []
+    for name, category in categories.items():
+        if category in ("wml", "xml"):
+            _collect(package.xml(name), name, category == "wml", blocks, targets)
+    for source in ["", *categories]:
+        for relationship in package.relationships(source):
+            if relationship.get("TargetMode") == "External" and relationship.get("Target"):
+                blocks.append(Block(relationship.get("Target"), f"{source}:rel"))
+                targets.append(_Attribute(relationship, "Target"))
+    return Document(blocks=blocks, scope_id=scope_id, state=DocxState(package, targets))
+
+
+def _classify(package: Package, embedded: str) -> dict[str, str]:
+    """Each reachable part's category; refuses or drops what cannot be made safe."""
+    reachable = package.reachable()
+    for name in package.names():  # parts no relationship reaches: invisible, yet data
+        if name not in reachable and name != CONTENT_TYPES and not name.endswith(".rels"):
+            package.drop(name)
+    if not any(package.content_type(n) in WML_TYPES for n in reachable):
+        raise RefusedError(f"not a valid {KIND} (no main document part)")
+    reasons = _embedded_parts(package, reachable)
+    if reasons and embedded != "drop":
+        listed = ", ".join(sorted(set(reasons.values())))
+        raise RefusedError(f"{KIND} with {listed}: cannot be made safe "
+                           "(use --embedded drop to remove them)")
+    for name in reasons:
+        if name:
+            package.drop(name, _CONTAINERS)
+    for name in package.reachable():
+        if _relation_types_to(package, name) & _DROP_RELATIONS or \
+                package.content_type(name) in DROP_TYPES:
+            package.drop(name, _CONTAINERS)
+    categories: dict[str, str] = {}
+    for name in package.reachable():
+        content_type = package.content_type(name)
+        if content_type in _MACRO_MAINS:  # macros were dropped above: a plain document now
+            package.set_content_type(name, _MACRO_MAINS[content_type])
+            content_type = _MACRO_MAINS[content_type]
+        if content_type in WML_TYPES:
+            categories[name] = "wml"
+        elif content_type in XML_TYPES:
+            categories[name] = "xml"
+        elif content_type in IMAGE_TYPES:
+            categories[name] = "image"
+        elif content_type in FONT_TYPES:
+            categories[name] = "font"
+        else:
+            raise RefusedError(f"{KIND} with a part of unsupported type "
+                               f"'{content_type or 'unknown'}': cannot be checked")
+    return categories
+
+
+def _embedded_parts(package: Package, reachable: list[str]) -> dict[str, str]:
+    """Parts that cannot be made safe, with the reason; "" stands for a macro-enabled main
+    document (its macros are parts of their own, dropped with them)."""
+    reasons: dict[str, str] = {}
+    for name in reachable:
+        for relation in _relation_types_to(package, name):
+            if relation in _EMBEDDED_RELATIONS:
+                reasons[name] = _EMBEDDED_RELATIONS[relation]
+        content_type = package.content_type(name)
+        if content_type in _UNCHECKABLE_IMAGES:
+            reasons[name] = "images whose metadata cannot be checked (EMF, WMF, TIFF)"
+        elif content_type in _MACRO_MAINS:
+            reasons[""] = "macros"
+    return reasons
+
+
+def _relation_types_to(package: Package, name: str) -> set[str]:
+    types = set()
+    for source in ["", *package.names()]:
+        if source.endswith(".rels") or source == CONTENT_TYPES:
+            continue
+        for relationship in package.relationships(source):
+            if package.target(source, relationship) == name:
+                types.add(relationship.get("Type", ""))
+    return types
+
+
+def _accept_tracked_changes(root: etree._Element) -> None:
+    for element in list(root.iter(*_REJECTED)):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tag == w("del") and parent.tag == w("trPr"):  # a deleted table row
+            row = parent.getparent()
+            if row is not None and row.getparent() is not None:
+                row.getparent().remove(row)
+                continue
+        remove_element(element)
+    for element in list(root.iter(*_ACCEPTED)):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if parent.tag in _PROPERTY_MARKERS or len(element) == 0:
+            remove_element(element)  # a mark on a paragraph, row or run: nothing to keep
+            continue
+        index = parent.index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(index + offset, child)
+        remove_element(element)
+
+
+def _remove_revision_metadata(root: etree._Element) -> None:
+    """Editing-session ids and timestamps say who edited when."""
+    for element in root.iter():
+        for name in list(element.attrib):
+            local = _local(name)
+            if (name.startswith(f"{{{W_NS}}}") and local.startswith("rsid")) or local in (
+                    "date", "dateUtc"):
+                del element.attrib[name]
+
+
+def _scrub_properties(package: Package, categories: dict[str, str]) -> None:
+    for name in categories:
+        root = package.xml(name) if categories[name] in ("wml", "xml") else None
+        if root is None:
+            continue
+        local = _local(root.tag)
+        if local == "coreProperties":  # author, title, subject, keywords, dates...
+            for child in list(root):
+                root.remove(child)
+        elif local == "Properties" and name.startswith("docProps/"):
+            for child in list(root):
+                if isinstance(child.tag, str) and _local(child.tag) in _APP_REMOVED:
+                    root.remove(child)
+        elif local == "settings":
+            for child in list(root):
+                if child.tag in _SETTINGS_REMOVED:
+                    root.remove(child)
+            _drop_unused_relationships(package, name)
+        elif local == "people":  # presence ids are logins or e-mail addresses
+            for element in list(root.iter("{*}presenceInfo")):
+                remove_element(element)
+
+
+def _drop_unused_relationships(package: Package, name: str) -> None:
+    used = {value for element in package.xml(name).iter() for value in element.attrib.values()}
+    for relationship in package.relationships(name):
+        if relationship.get("Id") not in used:
+            relationship.getparent().remove(relationship)
+
+
+# -- blocks -------------------------------------------------------------------------------
+def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Block],
+             targets: list) -> None:
+    consumed: set[etree._Element] = set()
+    if paragraphs:
+        for index, paragraph in enumerate(root.iter(w("p"))):
+            visible, fields = _paragraph_segments(paragraph, consumed)
+            for kind, segments in (("p", visible), ("field", fields)):
+                segmented = SegmentedText(segments)
+                if segmented.text.strip():
+                    blocks.append(Block(segmented.text, f"{part}:{kind}{index}"))
+                    targets.append(_Paragraph(segmented))
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments, processing instructions
+        if element not in consumed and element.tag not in _NOT_TEXT and (element.text or "").strip():
+            blocks.append(Block(element.text, f"{part}:text"))
+            targets.append(_TextNode(element, tail=False))
+        if (element.tail or "").strip():
+            blocks.append(Block(element.tail, f"{part}:tail"))
+            targets.append(_TextNode(element, tail=True))
+        for name, value in element.attrib.items():
+            if value.strip() and _holds_text(element, name):
+                person = _local(name) in _PERSON_ATTRIBUTES
+                blocks.append(Block(value, f"{part}:@{_local(name)}", PERSON if person else None))
+                targets.append(_Attribute(element, name))
+
+
+def _holds_text(element: etree._Element, name: str) -> bool:
+    local = _local(name)
+    if local in _TEXT_ATTRIBUTES:
+        return True
+    owner = _local(element.tag)
+    if local == "name":
+        return owner in _NAMED_ELEMENTS or _local(element.getparent().tag) == "ffData" \
+            if element.getparent() is not None else owner in _NAMED_ELEMENTS
+    return local == "val" and owner in _TEXT_VALUE_ELEMENTS
+
+
+def _paragraph_segments(paragraph: etree._Element, consumed: set[etree._Element]
+                        ) -> tuple[list[Segment], list[Segment]]:
+    """The paragraph's own text (nested paragraphs of text boxes are theirs), and its field
+    codes, as segments that write back into their elements."""
+    visible: list[Segment] = []
+    fields: list[Segment] = []
+
+    def walk(element: etree._Element) -> None:
+        for child in element:
+            if child.tag == w("p") or not isinstance(child.tag, str):
+                continue
+            if child.tag == w("t"):
+                visible.append(Segment(child.text or "", _writer(child)))
+                consumed.add(child)
+            elif child.tag == w("instrText"):
+                fields.append(Segment(child.text or "", _writer(child)))
+                consumed.add(child)
+            elif child.tag in _FIXED and element.tag == w("r"):
+                visible.append(Segment(_FIXED[child.tag], None))
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return visible, fields
+
+
+def _writer(element: etree._Element) -> Callable[[str], None]:
+    def write(text: str) -> None:
+        element.text = text
+        element.set(f"{{{XML_NS}}}space", "preserve")
+
+    return write
+
+
+# -- write --------------------------------------------------------------------------------
+def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
+    state: DocxState = document.state
+    for target, block_edits in zip(state.targets, edits, strict=True):
+        if block_edits:
+            target.apply(block_edits)
+    for name in state.package.parsed():
+        _initials_from_authors(state.package.xml(name))
+    state.package.save(dst)
+
+
+def _initials_from_authors(root: etree._Element) -> None:
+    """A comment's initials follow its (pseudonymized) author."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        initials = [n for n in element.attrib if _local(n) == "initials"]
+        authors = [n for n in element.attrib if _local(n) == "author"]
+        for name in initials:
+            author = element.get(authors[0]) if authors else ""
+            element.set(name, "".join(word[0] for word in author.split()).upper())
+
+
+# -- verification -------------------------------------------------------------------------
+def read_back(path: Path) -> list[str]:
+    """Every text node, attribute value and paragraph text of every XML part."""
+    package = Package.open(path, KIND)
+    texts: list[str] = []
+    for name in package.names():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        root = package.xml(name)
+        for paragraph in root.iter(w("p")):
+            visible, fields = _paragraph_segments(paragraph, set())
+            texts += ["".join(s.text for s in visible), "".join(s.text for s in fields)]
+        for element in root.iter():
+            if isinstance(element.tag, str):
+                texts += [element.text or "", element.tail or "", *element.attrib.values()]
+    return [t for t in texts if t.strip()]
+
