@@ -180,7 +180,7 @@ class Analyzer:
     def _ordinary_word(self, word: str) -> bool:
         """A word that is not a name: heading word, abbreviation, drug, eponym, medical term."""
         key = fold(word)
-        if key in _NOT_NAME_WORDS:
+        if key in _NOT_NAME_WORDS or key in self.lexicons.never_names:
             return True
         if key in self.lexicons.first_names:
             return False
@@ -193,7 +193,7 @@ class Analyzer:
             entity.hint != "ner" and all(w.group().islower() for w in words))
 
         def droppable(word: str) -> bool:
-            if fold(word) in _NOT_NAME_WORDS:
+            if fold(word) in _NOT_NAME_WORDS or fold(word) in self.lexicons.never_names:
                 return True
             if strong or (word.isupper() and len(word) > 2
                           and not self.lexicons.is_abbreviation(word)):

@@ -135,6 +135,7 @@ class Lexicons:
     street_type_words: tuple[str, ...]  # full spellings only: "route", "quai"
     non_city_places: frozenset[str]  # folded
     common_words: frozenset[str]  # folded capitalised words that are not names
+    never_names: frozenset[str]  # folded: not a name even in capitals (Word field keywords)
 
     def is_abbreviation(self, word: str) -> bool:
         if len(word) <= 3:
@@ -182,4 +183,5 @@ def load_lexicons() -> Lexicons:
         street_type_words=tuple(dict.fromkeys(street_type_words)),
         non_city_places=frozenset(fold(x) for x in _lines("non_city_places.txt")),
         common_words=frozenset(fold(x) for x in _lines("common_words_capitalised.txt")),
+        never_names=frozenset(fold(x) for x in _lines("field_codes.txt")),
     )
