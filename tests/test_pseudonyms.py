@@ -120,6 +120,16 @@ def test_person_initial_and_gendered_first_names(pseudonymizer) -> None:
     assert re.fullmatch(r"[A-Z]\.", session.surrogate(PERSON, "J."))
 
 
+def test_surrogate_never_carries_an_original_word(pseudonymizer) -> None:
+    from deident.entities import Entity
+
+    text = "Mme Vasseur habite à Brest."
+    session = pseudonymizer.session(text, "doc")
+    session.register([Entity(4, 11, PERSON, 0.9), Entity(21, 26, "CITY", 0.9)])
+    drawn = iter(["Maillet-sur-Vasseur", "Saint-Vasseur", "Loudéac"])  # as Faker may compose
+    assert session._unique("CITY", "Brest", lambda original, draw: next(drawn)) == "Loudéac"
+
+
 def test_date_offset_is_keyed_and_scoped(pseudonymizer) -> None:
     assert pseudonymizer.date_offset("a") == pseudonymizer.date_offset("a")
     offsets = {pseudonymizer.date_offset(str(i)) for i in range(20)}

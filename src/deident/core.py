@@ -22,9 +22,8 @@ from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
-from deident.pseudonyms import Pseudonymizer
+from deident.pseudonyms import MIN_LEAK_CHARS, Pseudonymizer
 
-_LEAK_MIN_CHARS = 4
 EMBEDDED_POLICIES = ("refuse", "drop")
 
 
@@ -212,7 +211,7 @@ def count_leaks(originals: set[str], texts: list[str],
                 protected: Callable[[str], Spans] | None = None) -> int:
     """How many original values still stand, as whole words, in the output texts (outside
     the medical phrases the allow-lists protect)."""
-    values = [v for v in originals if len(v.strip()) >= _LEAK_MIN_CHARS]
+    values = [v for v in originals if len(v.strip()) >= MIN_LEAK_CHARS]
     if not values:
         return 0
     finder = regex.compile(

@@ -45,6 +45,8 @@ from deident.normalize import fold, strip_accents
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
 MAX_ATTEMPTS = 50
+# Shorter values are not looked for in outputs (too many innocent matches: "Ba", "Le").
+MIN_LEAK_CHARS = 4
 DATE_SCOPES = ("document", "folder", "project")
 _WORD = regex.compile(r"[\w][\w'’\-]*")
 _PARTICLES = frozenset({"de", "du", "des", "le", "la", "d'", "da", "di", "do", "dos", "das",
@@ -308,10 +310,12 @@ class DocumentSession:
     _originals: set[str] = field(default_factory=set)
     _owner: dict[str, str] = field(default_factory=dict)  # folded surrogate -> folded original
     _roles: dict[str, str] = field(default_factory=dict)  # folded name word -> first|last
+    _inside: regex.Pattern | None = None  # finds an original inside a candidate surrogate
 
     def register(self, entities: list) -> None:
         """Learn the document's original values and each name word's role before replacing."""
         lex = self.pseudonymizer.lexicons
+        self._inside = None
         for entity in entities:
             value = self.text[entity.start:entity.end]
             self._originals.add(fold(value))
@@ -371,6 +375,17 @@ class DocumentSession:
 
         return regex.sub(r"[\w][\w'’\-]*\.?", replace_word, original)
 
+    def _contains_original(self, folded: str) -> bool:
+        """A surrogate must not carry an original value as one of its words: a city drawn as
+        "Maillet-sur-Vasseur" in a document about a Mme Vasseur."""
+        if self._inside is None:
+            values = sorted((v for v in self._originals if len(v.strip()) >= MIN_LEAK_CHARS),
+                            key=len, reverse=True)
+            self._inside = regex.compile(
+                r"(?<![\w])(?:" + "|".join(regex.escape(v) for v in values) + r")(?![\w])"
+                if values else r"(?!)")
+        return self._inside.search(folded) is not None
+
     def _unique(self, entity_type: str, original: str, generator: Callable[[str, _Draw], str]) -> str:
         key = fold(original)
         cache_key = (entity_type, key)
@@ -380,7 +395,8 @@ class DocumentSession:
             parts = (entity_type, key) if attempt == 0 else (entity_type, key, str(attempt))
             candidate = generator(original, _Draw(self.pseudonymizer.digest(*parts)))
             folded = fold(candidate)
-            if folded in self._originals or self._owner.get(folded, key) != key:
+            if folded in self._originals or self._owner.get(folded, key) != key \
+                    or self._contains_original(folded):
                 continue
             break
         self._owner[folded] = key

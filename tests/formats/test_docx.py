@@ -133,3 +133,16 @@ def test_field_codes_keep_their_keywords(trap_output: tuple[Path, Path]) -> None
     _, dst = trap_output
     document = zipfile.ZipFile(dst).read("word/document.xml").decode("utf-8")
     assert ' HYPERLINK "mailto:' in document and 'w:instr=" MERGEFIELD ' in document
+
+
+def test_a_folder_with_word_and_text_files(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "lettres").mkdir(parents=True)
+    document = docx.Document()
+    document.add_paragraph("Adressée par le Dr Anatole PRUNIER pour une maladie de Parkinson.")
+    document.save(str(src / "lettres" / "cr.docx"))
+    (src / "note.txt").write_text("Vu Mme Josiane VERDELET ce jour.", encoding="utf-8")
+    report = deidentifier.pseudonymize_folder(src, tmp_path / "dst")
+    assert report.statuses() == {"done": 2}
+    text = docx.Document(str(tmp_path / "dst" / "lettres" / "cr.docx")).paragraphs[0].text
+    assert "PRUNIER" not in text and "maladie de Parkinson" in text
