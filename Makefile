@@ -25,9 +25,7 @@ demo: install build/demo.key
 	$(BIN)/deident pseudonymize examples/documents build/demo \
 		--key-file build/demo.key --report build/demo-report.json
 	@echo; echo "Pseudonymized copies: build/demo/   JSON report: build/demo-report.json"
-	@$(BIN)/python -c "import sys; from deident.formats.text import decode; \
-		[print('-----', p, decode(open(p, 'rb').read())[0][:600], sep='\n') for p in sys.argv[1:]]" \
-		build/demo/*.txt
+	@$(BIN)/python examples/show_outputs.py build/demo
 
 test: install
 	$(BIN)/python -m pytest -q
