@@ -146,3 +146,19 @@ def test_a_folder_with_word_and_text_files(deidentifier: Deidentifier, tmp_path:
     assert report.statuses() == {"done": 2}
     text = docx.Document(str(tmp_path / "dst" / "lettres" / "cr.docx")).paragraphs[0].text
     assert "PRUNIER" not in text and "maladie de Parkinson" in text
+
+
+def test_both_copies_stay_consistent_and_revision_marks_are_gone(trap_output: tuple[Path, Path]
+                                                                 ) -> None:
+    import re
+
+    _, dst = trap_output
+    archive = zipfile.ZipFile(dst)
+    document = archive.read("word/document.xml").decode("utf-8")
+    bound = re.search(r"<nom>(.*?)</nom>", archive.read("customXml/item1.xml").decode("utf-8"))
+    assert bound and bound.group(1) in re.sub(r"<[^>]+>", "", document)  # control = bound data
+    text_boxes = re.findall(r"<w:txbxContent>(.*?)</w:txbxContent>", document, re.S)
+    assert len(text_boxes) == 2 and len({re.sub(r"<[^>]+>", "", t) for t in text_boxes}) == 1
+    for mark in ("w:rsid", "w:del ", "w:ins ", "w:rPrChange", "w:moveFrom", "w:delText",
+                 "w:attachedTemplate", "w:docVars", "w:mailMerge", "w:date="):
+        assert mark not in traps.all_xml_text(dst), mark

@@ -274,6 +274,8 @@ def _accept_tracked_changes(root: etree._Element) -> None:
 
 def _remove_revision_metadata(root: etree._Element) -> None:
     """Editing-session ids and timestamps say who edited when."""
+    for element in list(root.iter(w("rsid"))):  # a style's editing session
+        remove_element(element)
     for element in root.iter():
         for name in list(element.attrib):
             local = _local(name)
