@@ -103,9 +103,31 @@ def run_docx(text: str) -> callable:
     return job
 
 
+def run_pdf(text: str) -> callable:
+    """The 20-page PDF of the PDF tests (names, dates, phones on every page), file to file."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests" / "formats"))
+    import pdf_traps
+
+    from deident import Deidentifier
+
+    folder = Path(tempfile.mkdtemp(prefix="deident-bench-"))
+    src = folder / "bench.pdf"
+    pdf_traps.build_twenty_pages(src)
+    deidentifier = Deidentifier(key=b"benchmark-key-not-a-secret-000000")
+
+    def job() -> None:
+        report = deidentifier.pseudonymize_file(src, folder / "out.pdf")
+        assert report.status == "done", report.reason
+
+    return job
+
+
 DOCX_PAGES = 10
+PDF_PAGES = 20
 CONTENDERS = {"deident": run_deident, "presidio": run_presidio, "spacy_ner": run_spacy_ner,
-              "docx": run_docx}
+              "docx": run_docx, "pdf": run_pdf}
 
 
 def measure_one(name: str, kb: int, repeat: int) -> dict:
@@ -169,6 +191,7 @@ def main() -> None:
         "|---|---:|---:|---:|",
     ]
     docx_row = rows.pop("docx", None)
+    pdf_row = rows.pop("pdf", None)
     labels = {"deident": "(a) deident pseudonymize_text (detect + replace)",
               "presidio": "(b) Presidio AnalyzerEngine, French predefined recognizers, "
                           "fr_core_news_md, BatchAnalyzerEngine (detect only)",
@@ -184,6 +207,11 @@ def main() -> None:
                   "paragraphs, a table and a header), read + analyse + write + verify: "
                   f"{docx_row['seconds']:.2f} s per file ({DOCX_PAGES / docx_row['seconds']:.1f} "
                   f"pages/s), peak RSS {docx_row['peak_rss_mb']:.0f} MB."]
+    if pdf_row:
+        lines += ["", f"PDF, one {PDF_PAGES}-page file (tests/formats/pdf_traps.py "
+                  "build_twenty_pages), read + analyse + rewrite + verify: "
+                  f"{pdf_row['seconds']:.2f} s per file ({PDF_PAGES / pdf_row['seconds']:.1f} "
+                  f"pages/s), peak RSS {pdf_row['peak_rss_mb']:.0f} MB."]
     report = "\n".join(lines) + "\n"
     print(report)
     if set(args.only) == set(CONTENDERS):

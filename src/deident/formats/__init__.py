@@ -6,9 +6,9 @@ from pathlib import Path
 from types import ModuleType
 
 from deident.errors import UnsupportedFormatError
-from deident.formats import docx, text
+from deident.formats import docx, pdf, text
 
-ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx}
+ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx, ".pdf": pdf}
 
 
 def adapter_for(path: Path) -> ModuleType:
