@@ -49,7 +49,7 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _LINE_TOLERANCE = 1.0  # points: glyphs within this of a baseline are on it
 # Strings of dictionaries that hold free text: annotations, fields, bookmarks, links.
 _TEXT_KEYS = ("/Contents", "/T", "/RC", "/Subj", "/TU", "/TM", "/V", "/DV", "/Title", "/URI",
-              "/P", "/ActualText", "/Alt", "/CA", "/RC")
+              "/P", "/ActualText", "/Alt", "/E")
 _REMOVED_KEYS = ("/Metadata", "/Thumb", "/JS", "/JavaScript", "/AA", "/PieceInfo")
 _STANDARD_FONTS = {  # (serif, fixed, bold, italic) -> standard-14 font
     (False, False, False, False): "Helvetica", (False, False, True, False): "Helvetica-Bold",
@@ -324,34 +324,28 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     """Annotations (and their popups), form fields, bookmarks, link targets."""
     found: list[tuple[DictionaryObject, str]] = []
     seen: set[int] = set()
-
-    def visit(obj: PdfObject, depth: int = 0) -> None:
-        if depth > 50:
-            return
+    root = writer.root_object
+    # An explicit stack, not recursion: outlines chain thousands of siblings with /Next.
+    pending: list[PdfObject] = [root.raw_get(k) for k in (
+        "/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot") if k in root]
+    pending += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    while pending:
+        obj = pending.pop()
         if isinstance(obj, IndirectObject):
             if obj.idnum in seen:
-                return
+                continue
             seen.add(obj.idnum)
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject) and not isinstance(obj, StreamObject):
-            for key, value in list(obj.items()):
-                if key in ("/Parent", "/P" if obj.get("/Type") == "/Annot" else "", "/Prev"):
+            for key, value in obj.items():
+                if key in ("/Parent", "/Prev") or (key == "/P" and obj.get("/Type") == "/Annot"):
                     continue
                 if key in _TEXT_KEYS and isinstance(value, (TextStringObject, str)) and str(value).strip():
                     found.append((obj, key))
-                elif key not in ("/Contents",) or not isinstance(value, (StreamObject, ArrayObject)):
-                    visit(value, depth + 1)
+                elif key != "/Contents" or not isinstance(value, (StreamObject, ArrayObject)):
+                    pending.append(value)
         elif isinstance(obj, ArrayObject):
-            for value in obj:
-                visit(value, depth + 1)
-
-    root = writer.root_object
-    for key in ("/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot"):
-        if key in root:
-            visit(root.raw_get(key))
-    for page in writer.pages:
-        if "/Annots" in page:
-            visit(page.raw_get("/Annots"))
+            pending.extend(obj)
     return found
 
 
