@@ -43,7 +43,7 @@ def test_planted_values_gone_everywhere(outputs: dict, builder) -> None:
     assert subprocess.run(["qpdf", "--check", str(dst)], capture_output=True).returncode == 0
 
 
-@pytest.mark.parametrize("builder", REWRITTEN[:6], ids=lambda b: b.__name__)
+@pytest.mark.parametrize("builder", REWRITTEN[:7], ids=lambda b: b.__name__)  # names on the page
 def test_pseudonyms_read_in_place_and_medicine_stays(outputs: dict, builder) -> None:
     src, dst, _, _ = outputs[builder.__name__]
     before, after = traps.pdftotext(src), traps.pdftotext(dst)
@@ -52,7 +52,7 @@ def test_pseudonyms_read_in_place_and_medicine_stays(outputs: dict, builder) -> 
     assert set(_TITLED.findall(after)).isdisjoint(_TITLED.findall(before))
 
 
-@pytest.mark.parametrize("builder", REWRITTEN[:6], ids=lambda b: b.__name__)
+@pytest.mark.parametrize("builder", REWRITTEN, ids=lambda b: b.__name__)
 def test_untouched_lines_do_not_move(outputs: dict, builder) -> None:
     src, dst, _, _ = outputs[builder.__name__]
     after = {(page, text): (x, y) for page, x, y, text in traps.line_positions(dst)}
@@ -93,3 +93,149 @@ def test_info_and_xmp_metadata_removed(deidentifier: Deidentifier, tmp_path: Pat
     assert deidentifier.pseudonymize_file(src, dst).status == "done"
     raw = traps.qdf_bytes(dst)
     assert b"PRUNIER" not in raw and b"VERDELET" not in raw and b"/Author" not in raw
+
+
+def _canvas_pdf(path: Path, draw) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(72, 760, "Suivi pour une maladie de Parkinson.")
+    draw(canvas)
+    canvas.save()
+
+
+def _rewritten(deidentifier: Deidentifier, tmp_path: Path, src: Path, embedded: str = "refuse"):
+    import copy
+
+    runner = copy.copy(deidentifier)
+    runner.embedded = embedded
+    dst = tmp_path / "out" / "out.pdf"
+    return runner.pseudonymize_file(src, dst), dst
+
+
+def test_invisible_ocr_text_is_rewritten_and_stays_invisible(deidentifier: Deidentifier,
+                                                             tmp_path: Path) -> None:
+    def draw(canvas) -> None:
+        text = canvas.beginText(72, 700)
+        text.setTextRenderMode(3)  # an OCR layer under a scanned image
+        text.textLine("Patient : M. Lucien FAUCHEUX")
+        canvas.drawText(text)
+
+    src = tmp_path / "ocr.pdf"
+    _canvas_pdf(src, draw)
+    report, dst = _rewritten(deidentifier, tmp_path, src)
+    assert report.status == "done", report.reason
+    assert "FAUCHEUX" not in traps.pdftotext(dst) and _TITLED.search(traps.pdftotext(dst))
+    # The surrogate is drawn in render mode 3 too: "3 Tr <matrix> Tm <scale> Tz [...] TJ".
+    assert re.search(rb"3 Tr\s+[-\d. ]+ Tm\s+[\d.]+ Tz\s+\[", traps.qdf_bytes(dst))
+
+
+def test_actual_text_named_destinations_and_attachments(deidentifier: Deidentifier,
+                                                         tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    def draw(canvas) -> None:
+        canvas._code.append("/Span <</ActualText (Patiente : Mme Josiane VERDELET)>> BDC "
+                            "BT /F1 11 Tf 72 700 Td (Patiente : J. V.) Tj ET EMC")
+
+    base = tmp_path / "base.pdf"
+    _canvas_pdf(base, draw)
+    writer = PdfWriter(clone_from=base)
+    writer.add_named_destination("Dossier de Mme Josiane VERDELET", 0)
+    writer.add_outline_item(title="Dossier", page_number=0)
+    bookmark = writer.root_object["/Outlines"].get_object()["/First"].get_object()
+    bookmark[NameObject("/Dest")] = TextStringObject("Dossier de Mme Josiane VERDELET")
+    writer.add_attachment("cr_verdelet.txt", b"Mme Josiane VERDELET")
+    src = tmp_path / "in.pdf"
+    writer.write(src)
+
+    refused, _ = _rewritten(deidentifier, tmp_path, src)
+    assert refused.status == "refused" and "attachments" in refused.reason
+    report, dst = _rewritten(deidentifier, tmp_path, src, embedded="drop")
+    assert report.status == "done", report.reason
+    raw = traps.qdf_bytes(dst)
+    assert b"VERDELET" not in raw and "VERDELET".encode("utf-16-be") not in raw
+    assert b"/EmbeddedFiles" not in raw and b"/ActualText" in raw
+    reader = PdfReader(dst)
+    (key,) = list(reader.named_destinations)
+    bookmark = reader.trailer["/Root"]["/Outlines"]["/First"].get_object()
+    assert key.startswith("Dossier de Mme ") and bookmark["/Dest"] == key  # the link follows
+
+
+@pytest.mark.parametrize(("form", "reason"), [({"/SigFlags": 3}, "signed"), ({"/XFA": []}, "XFA")])
+def test_signed_and_xfa_files_are_refused(deidentifier: Deidentifier, tmp_path: Path,
+                                          form: dict, reason: str) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    base = tmp_path / "base.pdf"
+    _canvas_pdf(base, lambda canvas: canvas.drawString(72, 700, "Dr Anatole PRUNIER"))
+    writer = PdfWriter(clone_from=base)
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject(k): NumberObject(v) if isinstance(v, int) else ArrayObject()
+        for k, v in form.items()} | {NameObject("/Fields"): ArrayObject()})
+    src = tmp_path / "in.pdf"
+    writer.write(src)
+    report, dst = _rewritten(deidentifier, tmp_path, src)
+    assert report.status == "refused" and reason in report.reason and not dst.exists()
+
+
+def test_surrogates_use_the_original_font_when_it_has_the_glyphs(outputs: dict) -> None:
+    from pypdf import PdfReader
+    from pypdf.generic._font import Font
+
+    from deident.formats.pdf import _in_font
+
+    _, dst, _, _ = outputs["build_helvetica"]
+    assert b"/DeidentHelvetica" not in traps.qdf_bytes(dst)  # Helvetica has every glyph
+    src, _, _, _ = outputs["build_truetype_subset"]
+    fonts = PdfReader(src).pages[0]["/Resources"]["/Font"]
+    subset = next(Font.from_font_resource(f.get_object()) for f in fonts.values()
+                  if "+" in str(f.get_object()["/BaseFont"]))
+    assert _in_font("Œ", subset) is None  # a glyph the subset lacks: the fallback font
+    used = next(c for c in "aeinorstu" if _in_font(c, subset) is not None)
+    assert _in_font(used * 3, subset) is not None
+
+
+def test_a_font_that_cannot_be_decoded_is_refused(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject
+
+    base = tmp_path / "base.pdf"
+    _canvas_pdf(base, lambda canvas: canvas._code.append("BT /T3 11 Tf 72 700 Td (ab) Tj ET"))
+    writer = PdfWriter(clone_from=base)
+    glyph = writer._add_object(StreamObject())
+    type3 = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type3"),
+        NameObject("/FontBBox"): ArrayObject([NumberObject(0)] * 4),
+        NameObject("/FontMatrix"): ArrayObject([NumberObject(1)] + [NumberObject(0)] * 5),
+        NameObject("/CharProcs"): DictionaryObject({NameObject("/g1"): glyph, NameObject("/g2"): glyph}),
+        NameObject("/Encoding"): DictionaryObject({NameObject("/Differences"): ArrayObject(
+            [NumberObject(97), NameObject("/g1"), NameObject("/g2")])}),
+        NameObject("/FirstChar"): NumberObject(97), NameObject("/LastChar"): NumberObject(98),
+        NameObject("/Widths"): ArrayObject([NumberObject(500)] * 2)})
+    writer.pages[0]["/Resources"]["/Font"][NameObject("/T3")] = writer._add_object(type3)
+    src = tmp_path / "in.pdf"
+    writer.write(src)
+    report, dst = _rewritten(deidentifier, tmp_path, src)
+    assert report.status == "refused" and "cannot be decoded" in report.reason and not dst.exists()
+
+
+def test_image_metadata_and_folders(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    traps.build_helvetica(tmp_path / "base.pdf")
+    writer = PdfWriter(clone_from=tmp_path / "base.pdf")
+    xmp = StreamObject()
+    xmp.set_data(b"<x:xmpmeta><dc:creator>Dr Anatole PRUNIER</dc:creator></x:xmpmeta>")
+    fonts = writer.pages[0]["/Resources"]["/Font"]
+    next(iter(fonts.values())).get_object()[NameObject("/Metadata")] = writer._add_object(xmp)
+    writer.write(folder / "lettre.pdf")
+    report = deidentifier.pseudonymize_folder(folder, tmp_path / "dst")
+    assert report.statuses() == {"done": 1}
+    assert b"PRUNIER" not in traps.qdf_bytes(tmp_path / "dst" / "lettre.pdf")

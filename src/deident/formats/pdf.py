@@ -77,6 +77,7 @@ class _Glyph:
     advance: float  # in text space, after Tc/Tw/Tz
     matrix: tuple[float, ...]  # text rendering origin: Tm x CTM at the glyph
     font: Font
+    font_name: str  # its name in the stream's resources
     size: float
     scale: float  # Tz / 100
     invisible: bool
@@ -86,10 +87,13 @@ class _Glyph:
 class _Stream:
     """One content stream (a page's or a form XObject's) and its glyphs."""
 
-    owner: DictionaryObject  # the page or the XObject stream
+    owner: DictionaryObject  # the page, the form XObject or the appearance stream
     content: ContentStream
     glyphs: list[_Glyph]
+    inherited_fonts: DictionaryObject | None = None  # when the owner has no resources of its own
     removed: set[int] = field(default_factory=set)  # glyph indexes
+    marked: list[DictionaryObject] = field(default_factory=list)  # BDC property lists
+    dirty: bool = False  # a property list changed
     drawn: list[tuple[_Glyph, str, float]] = field(default_factory=list)  # first glyph, text, width
 
 
@@ -103,13 +107,22 @@ class _Line:
 class _DictText:
     holder: DictionaryObject
     key: str
+    stream: _Stream | None = None  # set for a marked-content property list inside a stream
+
+
+@dataclass
+class _DestinationName:
+    """A key of the named-destination tree; links and bookmarks refer to it by name."""
+
+    array: ArrayObject
+    index: int
 
 
 @dataclass
 class PdfState:
     writer: PdfWriter
     streams: list[_Stream]
-    targets: list[_Line | _DictText]
+    targets: list[_Line | _DictText | _DestinationName]
 
 
 # -- read ---------------------------------------------------------------------------------
@@ -125,15 +138,22 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str
     _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
-    targets: list[_Line | _DictText] = []
+    targets: list[_Line | _DictText | _DestinationName] = []
     streams: list[_Stream] = []
     for number, page in enumerate(writer.pages, start=1):
-        page_streams = _read_streams(page, page, writer)
+        page_streams = _read_streams(page, writer)
         if not any(s.glyphs for s in page_streams) and _has_images(page):
             raise RefusedError(f"page {number} has no text layer, only images (a scan?): "
                                "it needs OCR first")
+        for appearance in _appearance_streams(page):  # what annotations and fields draw
+            page_streams += _read_streams(appearance, writer, _form_fonts(root))
         for stream in page_streams:
             streams.append(stream)
+            for properties in stream.marked:  # /ActualText, /Alt, /E of marked content
+                for key in ("/ActualText", "/Alt", "/E"):
+                    if str(properties.get(key, "")).strip():
+                        blocks.append(Block(str(properties[key]), f"page {number} {key}"))
+                        targets.append(_DictText(properties, key, stream))
             for line in _lines(stream):
                 text = "".join(" " if i is None else stream.glyphs[i].char for i in line.chars)
                 if text.strip():
@@ -142,6 +162,9 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str
     for holder, key in _dictionary_texts(writer):
         blocks.append(Block(str(holder[key]), f"dictionary {key}"))
         targets.append(_DictText(holder, key))
+    for array, index in _destination_names(root):
+        blocks.append(Block(str(array[index]), "named destination"))
+        targets.append(_DestinationName(array, index))
     return Document(blocks=blocks, scope_id=scope_id, state=PdfState(writer, streams, targets))
 
 
@@ -170,6 +193,7 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
     if names is not None:
         names.get_object().pop(NameObject("/JavaScript"), None)
     writer._info = None  # the Info dictionary: author, title, producer, dates
+    _sweep(root, _REMOVED_KEYS)  # XMP of images and fonts, page thumbnails, editor data
     for page in writer.pages:
         for key in _REMOVED_KEYS:
             page.pop(NameObject(key), None)
@@ -181,13 +205,35 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
             annotation = reference.get_object()
             if annotation.get("/Subtype") == "/FileAttachment":
                 continue
-            for key in ("/AP", "/AA", "/A") if annotation.get("/Subtype") != "/Link" else ("/AA",):
-                annotation.pop(NameObject(key), None)  # appearances are rebuilt by viewers
+            action = annotation.get("/A")
+            link_action = annotation.get("/Subtype") == "/Link" and action is not None \
+                and action.get_object().get("/S") in ("/URI", "/GoTo")
+            for key in ("/AA",) if link_action else ("/AA", "/A"):
+                annotation.pop(NameObject(key), None)  # actions: JavaScript, launches
             kept.append(reference)
         page[NameObject("/Annots")] = kept
     form = root.get("/AcroForm")
     if form is not None:
         form.get_object()[NameObject("/NeedAppearances")] = BooleanObject(True)
+
+
+def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
+    """Remove `keys` from every dictionary and stream the catalog reaches."""
+    seen: set[int] = set()
+    pending: list[PdfObject] = [root]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                continue
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            for key in keys:
+                obj.pop(NameObject(key), None)
+            pending += [v for k, v in obj.items() if k != "/Parent"]
+        elif isinstance(obj, ArrayObject):
+            pending.extend(obj)
 
 
 def _has_images(page: DictionaryObject) -> bool:
@@ -197,11 +243,38 @@ def _has_images(page: DictionaryObject) -> bool:
         x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
 
 
-def _fonts(owner: DictionaryObject) -> dict[str, Font]:
+def _appearance_streams(page: DictionaryObject) -> list[StreamObject]:
+    found = []
+    for reference in page.get("/Annots") or []:
+        appearances = reference.get_object().get("/AP")
+        for state in (appearances.get_object().values() if appearances is not None else []):
+            state = state.get_object()
+            if isinstance(state, StreamObject):
+                found.append(state)
+            elif isinstance(state, DictionaryObject):  # on/off states of a check box
+                found += [v.get_object() for v in state.values()
+                          if isinstance(v.get_object(), StreamObject)]
+    return found
+
+
+def _form_fonts(root: DictionaryObject) -> DictionaryObject | None:
+    """The form's default resources: field appearances without their own use these."""
+    form = root.get("/AcroForm")
+    resources = form.get_object().get("/DR") if form is not None else None
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    return fonts.get_object() if fonts is not None else None
+
+
+def _font_dictionary(owner: DictionaryObject, inherited: DictionaryObject | None
+                     ) -> DictionaryObject | None:
     resources = owner.get("/Resources")
     fonts = resources.get_object().get("/Font") if resources is not None else None
+    return fonts.get_object() if fonts is not None else inherited
+
+
+def _fonts(fonts: DictionaryObject | None) -> dict[str, Font]:
     decoded = {}
-    for name, reference in (fonts.get_object().items() if fonts is not None else []):
+    for name, reference in (fonts.items() if fonts is not None else []):
         font = Font.from_font_resource(reference.get_object())
         if not font.interpretable:
             raise RefusedError("PDF with a font that cannot be decoded (Type3 without ToUnicode)")
@@ -209,32 +282,33 @@ def _fonts(owner: DictionaryObject) -> dict[str, Font]:
     return decoded
 
 
-def _read_streams(owner: DictionaryObject, page: DictionaryObject, writer: PdfWriter
-                  ) -> list[_Stream]:
+def _read_streams(owner: DictionaryObject, writer: PdfWriter,
+                  inherited_fonts: DictionaryObject | None = None) -> list[_Stream]:
     contents = owner.get_contents() if hasattr(owner, "get_contents") else ContentStream(owner, writer)
     if contents is None:
         return []
     content = contents if isinstance(contents, ContentStream) else ContentStream(contents, writer)
-    stream = _Stream(owner, content, [])
+    font_dictionary = _font_dictionary(owner, inherited_fonts)
+    stream = _Stream(owner, content, [], inherited_fonts=font_dictionary)
     streams = [stream]
-    fonts = _fonts(owner)
+    fonts = _fonts(font_dictionary)
     ctm, stack = _IDENTITY, []
     tm = tlm = _IDENTITY
-    font, size, tc, tw, tz, leading, mode = None, 0.0, 0.0, 0.0, 1.0, 0.0, 0
+    font, font_name, size, tc, tw, tz, leading, mode = None, "", 0.0, 0.0, 0.0, 1.0, 0.0, 0
     resources = owner.get("/Resources")
     xobjects = resources.get_object().get("/XObject") if resources is not None else None
     for index, (operands, operator) in enumerate(content.operations):
         op = operator.decode("latin-1") if isinstance(operator, bytes) else operator
         if op == "q":
-            stack.append((ctm, font, size, tc, tw, tz, leading, mode))
+            stack.append((ctm, font, font_name, size, tc, tw, tz, leading, mode))
         elif op == "Q" and stack:
-            ctm, font, size, tc, tw, tz, leading, mode = stack.pop()
+            ctm, font, font_name, size, tc, tw, tz, leading, mode = stack.pop()
         elif op == "cm":
             ctm = _multiply(tuple(float(x) for x in operands), ctm)
         elif op == "BT":
             tm = tlm = _IDENTITY
         elif op == "Tf":
-            font, size = fonts.get(operands[0]), float(operands[1])
+            font, font_name, size = fonts.get(operands[0]), str(operands[0]), float(operands[1])
         elif op == "Tc":
             tc = float(operands[0])
         elif op == "Tw":
@@ -270,13 +344,16 @@ def _read_streams(owner: DictionaryObject, page: DictionaryObject, writer: PdfWr
                     advance = (width / 1000 * size + tc + (tw if char == " " and end - start == 1
                                                             else 0)) * tz
                     stream.glyphs.append(_Glyph(char, index, element, start, end, advance,
-                                                _multiply(tm, ctm), font, size, tz, mode == 3))
+                                                _multiply(tm, ctm), font, font_name, size, tz,
+                                                mode == 3))
                     tm = _multiply((1, 0, 0, 1, advance, 0), tm)
+        elif op in ("BDC", "DP") and len(operands) > 1 and isinstance(operands[1], DictionaryObject):
+            stream.marked.append(operands[1])
         elif op == "Do" and xobjects is not None:
             xobject = xobjects.get_object().get(operands[0])
             xobject = xobject.get_object() if xobject is not None else None
             if xobject is not None and xobject.get("/Subtype") == "/Form":
-                streams += _read_streams(xobject, page, writer)
+                streams += _read_streams(xobject, writer, font_dictionary)
     return streams
 
 
@@ -329,6 +406,10 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     pending: list[PdfObject] = [root.raw_get(k) for k in (
         "/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot") if k in root]
     pending += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    for page in writer.pages:  # named marked-content property lists (/ActualText, /Alt)
+        resources = page.get("/Resources")
+        if resources is not None and "/Properties" in resources.get_object():
+            pending.append(resources.get_object().raw_get("/Properties"))
     while pending:
         obj = pending.pop()
         if isinstance(obj, IndirectObject):
@@ -349,19 +430,75 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     return found
 
 
+def _destination_names(root: DictionaryObject) -> list[tuple[ArrayObject, int]]:
+    """Keys of the /Dests name tree ([key, destination, key, destination...] leaves)."""
+    names = root.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    found, pending = [], [tree] if tree is not None else []
+    while pending:
+        node = pending.pop().get_object()
+        pending += list(node.get("/Kids", []))
+        leaf = node.get("/Names")
+        if leaf is not None:
+            leaf = leaf.get_object()
+            found += [(leaf, i) for i in range(0, len(leaf) - 1, 2) if str(leaf[i]).strip()]
+    return found
+
+
+def _rename_destinations(writer: PdfWriter, renamed: dict[str, str]) -> None:
+    """New keys in the tree, rebuilt as one sorted leaf (keys must stay in order), and in
+    every /Dest or GoTo /D that named them."""
+    root = writer.root_object
+    pairs = []
+    for leaf, index in _destination_names(root):
+        key = str(leaf[index])
+        pairs.append((renamed.get(key, key), leaf[index + 1]))
+    tree = root["/Names"].get_object()["/Dests"].get_object()
+    for stale in ("/Kids", "/Limits"):
+        tree.pop(NameObject(stale), None)
+    pairs.sort(key=lambda pair: pair[0])
+    tree[NameObject("/Names")] = ArrayObject(
+        item for key, destination in pairs for item in (TextStringObject(key), destination))
+    seen: set[int] = set()
+    pending: list[PdfObject] = [root]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                continue
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject) and not isinstance(obj, StreamObject):
+            for key, value in obj.items():
+                if key in ("/Dest", "/D") and isinstance(value, str) and str(value) in renamed:
+                    obj[NameObject(key)] = TextStringObject(renamed[str(value)])
+                elif key != "/Parent":
+                    pending.append(value)
+        elif isinstance(obj, ArrayObject):
+            pending.extend(obj)
+
+
 # -- write --------------------------------------------------------------------------------
 def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
     state: PdfState = document.state
+    renamed: dict[str, str] = {}
     for target, block_edits in zip(state.targets, edits, strict=True):
         if not block_edits:
             continue
         if isinstance(target, _DictText):
             value = splice(str(target.holder[target.key]), block_edits)
             target.holder[NameObject(target.key)] = TextStringObject(value)
+            if target.stream is not None:
+                target.stream.dirty = True
+        elif isinstance(target, _DestinationName):
+            renamed[str(target.array[target.index])] = splice(str(target.array[target.index]),
+                                                             block_edits)
         else:
             _replace_in_line(target, block_edits)
+    if renamed:
+        _rename_destinations(state.writer, renamed)
     for stream in state.streams:
-        if stream.removed or stream.drawn:
+        if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
     # Cloning from the written bytes keeps only what the catalog reaches: orphans (the old
     # Info dictionary, removed metadata, replaced streams) are gone, whatever held them.
@@ -421,20 +558,27 @@ def _rewrite(stream: _Stream, writer: PdfWriter) -> None:
         elif op == '"':
             replacement[:0] = [([operands[0]], b"Tw"), ([operands[1]], b"Tc"), ([], b"T*")]
         operations[index:index + 1] = replacement
-    font_names = _add_fonts(stream, writer)
     drawing: list = [([], b"Q")]
+    fallback = [(g, t, w) for g, t, w in stream.drawn if _in_font(t, g.font) is None]
+    font_names = _add_fonts([g for g, _, _ in fallback], stream, writer)
     for glyph, text, width in stream.drawn:
-        base = _standard_font(glyph.font)
-        encoded = _encodable(text)
-        natural = Font.from_core_font_name(f"/{base}").get_text_width(encoded) / 1000 * glyph.size
+        shown = _in_font(text, glyph.font)
+        if shown is not None:  # the original font has every glyph: the surrogate uses it
+            name, natural = glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
+        else:  # a standard-14 font of the same style, in WinAnsi
+            base = _standard_font(glyph.font)
+            encoded = _encodable(text)
+            core = Font.from_core_font_name(f"/{base}")
+            shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
+            name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
         squeeze = min(1.0, width / natural) if natural > 0 else 1.0
         drawing += [
             ([], b"q"), ([], b"BT"),
-            ([NameObject(font_names[base]), FloatObject(glyph.size)], b"Tf"),
+            ([NameObject(name), FloatObject(glyph.size)], b"Tf"),
             ([NumberObject(3 if glyph.invisible else 0)], b"Tr"),
             ([FloatObject(x) for x in glyph.matrix], b"Tm"),
             ([FloatObject(max(squeeze, 0.5) * 100)], b"Tz"),
-            ([TextStringObject(encoded)], b"Tj"),
+            ([shown], b"TJ"),
             ([], b"ET"), ([], b"Q"),
         ]
     operations[:0] = [([], b"q")]
@@ -462,7 +606,11 @@ def _standard_font(font: Font) -> str:
     return _STANDARD_FONTS[(serif, False, bool(bold), italic)]
 
 
-def _add_fonts(stream: _Stream, writer: PdfWriter) -> dict[str, str]:
+def _add_fonts(glyphs: list[_Glyph], stream: _Stream, writer: PdfWriter) -> dict[str, str]:
+    """Standard-14 font resources for surrogates the original fonts cannot draw. A stream
+    that used inherited fonts gets its own copy of them, plus the new ones."""
+    if not glyphs:
+        return {}
     owner = stream.owner
     resources = owner.get("/Resources")
     if resources is None:
@@ -471,11 +619,11 @@ def _add_fonts(stream: _Stream, writer: PdfWriter) -> dict[str, str]:
     resources = resources.get_object()
     fonts = resources.get("/Font")
     if fonts is None:
-        fonts = DictionaryObject()
+        fonts = DictionaryObject(stream.inherited_fonts or {})
         resources[NameObject("/Font")] = fonts
     fonts = fonts.get_object()
     names = {}
-    for base in {_standard_font(g.font) for g, _, _ in stream.drawn}:
+    for base in {_standard_font(g.font) for g in glyphs}:
         name = f"/Deident{base.replace('-', '')}"
         fonts[NameObject(name)] = writer._add_object(DictionaryObject({
             NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
@@ -483,6 +631,66 @@ def _add_fonts(stream: _Stream, writer: PdfWriter) -> dict[str, str]:
             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
         names[base] = name
     return names
+
+
+def _encoder(font: Font) -> dict[str, tuple[bytes, float]]:
+    """The characters a font can draw, with their code and width (glyph units), read back
+    through the font's own decoding. An embedded font has a glyph only if its ToUnicode
+    map names it (subsets hold only the glyphs they use)."""
+    cached = getattr(font, "_deident_encoder", None)
+    if cached is None:
+        composite = font.sub_type == "Type0"
+        embedded = font.font_descriptor is not None and font.font_descriptor.font_file is not None
+        codes = ([raw.encode("utf-16-be", "surrogatepass") for raw in font.character_map]
+                 if composite else [bytes([c]) for c in range(32, 256)])
+        table: dict[str, tuple[bytes, float]] = {}
+        for code in codes:
+            decoded = _decode(code, font)
+            if len(decoded) != 1:
+                continue
+            char, _, _, width = decoded[0]
+            raw = code.decode("utf-16-be", "surrogatepass") if composite else \
+                (font.encoding.get(code[0], chr(code[0])) if isinstance(font.encoding, dict)
+                 else chr(code[0]))
+            known = raw in font.character_map if (embedded or composite) else raw in font.character_widths
+            # CID 32 is not a space in a subset: spaces of composite fonts become advances.
+            if len(char) == 1 and char.isprintable() and known and width > 0 \
+                    and char not in table and not (composite and char == " "):
+                table[char] = (code, width)
+        font._deident_encoder = cached = table  # one table per decoded font
+    return cached
+
+
+def _in_font(text: str, font: Font) -> ArrayObject | None:
+    """`text` as a TJ array in `font`, or None if a glyph is missing. A missing space is
+    drawn as its advance (a TJ number), which subsets without a space glyph need."""
+    table = _encoder(font)
+    shown = ArrayObject()
+    pending = b""
+    for char in text:
+        if char in table:
+            pending += table[char][0]
+        elif char == " ":
+            if pending:
+                shown.append(ByteStringObject(pending))
+                pending = b""
+            shown.append(FloatObject(-float(font.space_width or 250)))
+        else:
+            return None
+    if pending:
+        shown.append(ByteStringObject(pending))
+    return shown
+
+
+def _shown_width(shown: ArrayObject, font: Font, size: float) -> float:
+    """Width in text space of a TJ array built by _in_font (before Tz)."""
+    total = 0.0
+    for item in shown:
+        if isinstance(item, FloatObject):
+            total -= float(item)
+        else:
+            total += sum(width for _, _, _, width in _decode(bytes(item), font))
+    return total / 1000 * size
 
 
 def _encodable(text: str) -> str:
