@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,8 +220,16 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
 
 def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
     """Remove `keys` from every dictionary and stream the catalog reaches."""
+    for obj in _walk([root]):
+        for key in keys:
+            obj.pop(NameObject(key), None)
+
+
+def _walk(start: list[PdfObject], skip: tuple[str, ...] = ("/Parent",)) -> Iterator[DictionaryObject]:
+    """Every dictionary (streams included) reachable from `start`, once each, without
+    following the `skip` keys; children are read after the caller has seen the parent."""
     seen: set[int] = set()
-    pending: list[PdfObject] = [root]
+    pending = list(start)
     while pending:
         obj = pending.pop()
         if isinstance(obj, IndirectObject):
@@ -229,9 +238,8 @@ def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
             seen.add(obj.idnum)
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            for key in keys:
-                obj.pop(NameObject(key), None)
-            pending += [v for k, v in obj.items() if k != "/Parent"]
+            yield obj
+            pending += [value for key, value in obj.items() if key not in skip]
         elif isinstance(obj, ArrayObject):
             pending.extend(obj)
 
@@ -399,34 +407,21 @@ def _lines(stream: _Stream) -> list[_Line]:
 
 def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     """Annotations (and their popups), form fields, bookmarks, link targets."""
-    found: list[tuple[DictionaryObject, str]] = []
-    seen: set[int] = set()
     root = writer.root_object
-    # An explicit stack, not recursion: outlines chain thousands of siblings with /Next.
-    pending: list[PdfObject] = [root.raw_get(k) for k in (
+    start: list[PdfObject] = [root.raw_get(k) for k in (
         "/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot") if k in root]
-    pending += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    start += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
     for page in writer.pages:  # named marked-content property lists (/ActualText, /Alt)
         resources = page.get("/Resources")
         if resources is not None and "/Properties" in resources.get_object():
-            pending.append(resources.get_object().raw_get("/Properties"))
-    while pending:
-        obj = pending.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in seen:
-                continue
-            seen.add(obj.idnum)
-            obj = obj.get_object()
-        if isinstance(obj, DictionaryObject) and not isinstance(obj, StreamObject):
-            for key, value in obj.items():
-                if key in ("/Parent", "/Prev") or (key == "/P" and obj.get("/Type") == "/Annot"):
-                    continue
-                if key in _TEXT_KEYS and isinstance(value, (TextStringObject, str)) and str(value).strip():
-                    found.append((obj, key))
-                elif key != "/Contents" or not isinstance(value, (StreamObject, ArrayObject)):
-                    pending.append(value)
-        elif isinstance(obj, ArrayObject):
-            pending.extend(obj)
+            start.append(resources.get_object().raw_get("/Properties"))
+    found: list[tuple[DictionaryObject, str]] = []
+    # An annotation's /P is its page, a structure element's its parent: not followed.
+    for obj in _walk(start, skip=("/Parent", "/Prev", "/P")):
+        if not isinstance(obj, StreamObject):
+            found += [(obj, key) for key in _TEXT_KEYS  # strings, not names (/V /Off)
+                      if isinstance(obj.get(key), str) and not isinstance(obj[key], NameObject)
+                      and str(obj[key]).strip()]
     return found
 
 
@@ -459,23 +454,11 @@ def _rename_destinations(writer: PdfWriter, renamed: dict[str, str]) -> None:
     pairs.sort(key=lambda pair: pair[0])
     tree[NameObject("/Names")] = ArrayObject(
         item for key, destination in pairs for item in (TextStringObject(key), destination))
-    seen: set[int] = set()
-    pending: list[PdfObject] = [root]
-    while pending:
-        obj = pending.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in seen:
-                continue
-            seen.add(obj.idnum)
-            obj = obj.get_object()
-        if isinstance(obj, DictionaryObject) and not isinstance(obj, StreamObject):
-            for key, value in obj.items():
-                if key in ("/Dest", "/D") and isinstance(value, str) and str(value) in renamed:
-                    obj[NameObject(key)] = TextStringObject(renamed[str(value)])
-                elif key != "/Parent":
-                    pending.append(value)
-        elif isinstance(obj, ArrayObject):
-            pending.extend(obj)
+    for obj in _walk([root]):
+        for key in ("/Dest", "/D"):
+            value = obj.get(key)
+            if not isinstance(obj, StreamObject) and isinstance(value, str) and str(value) in renamed:
+                obj[NameObject(key)] = TextStringObject(renamed[str(value)])
 
 
 # -- write --------------------------------------------------------------------------------
