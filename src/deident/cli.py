@@ -51,7 +51,7 @@ KeyFileOption = Annotated[
 
 @app.command()
 def pseudonymize(
-    src: Annotated[str, typer.Argument(help="A .txt or .docx file, a folder, or - for stdin.")],
+    src: Annotated[str, typer.Argument(help="A .txt, .docx or .pdf file, a folder, or - for stdin.")],
     dst: Annotated[str, typer.Argument(help="Output file, new folder, or - for stdout.")],
     key_file: KeyFileOption = None,
     date_scope: Annotated[DateScope, typer.Option(help="Dates shift by one offset per "
