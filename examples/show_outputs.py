@@ -18,6 +18,10 @@ def text_of(path: Path) -> str:
         lines += [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
         lines += [f"[comment by {c.author}] {c.text}" for c in document.comments]
         return "\n".join(lines)
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
     return decode(path.read_bytes())[0]
 
 

@@ -76,7 +76,9 @@ class _Glyph:
     start: int  # byte range in that string
     end: int
     advance: float  # in text space, after Tc/Tw/Tz
-    matrix: tuple[float, ...]  # text rendering origin: Tm x CTM at the glyph
+    matrix: tuple[float, ...]  # where the glyph starts in user space: Tm x CTM
+    text_matrix: tuple[float, ...]  # Tm alone, for drawing under the same CTM
+    line_matrix: tuple[float, ...]  # Tlm: where the text object resumes after a drawing
     font: Font
     font_name: str  # its name in the stream's resources
     size: float
@@ -352,8 +354,8 @@ def _read_streams(owner: DictionaryObject, writer: PdfWriter,
                     advance = (width / 1000 * size + tc + (tw if char == " " and end - start == 1
                                                             else 0)) * tz
                     stream.glyphs.append(_Glyph(char, index, element, start, end, advance,
-                                                _multiply(tm, ctm), font, font_name, size, tz,
-                                                mode == 3))
+                                                _multiply(tm, ctm), tm, tlm, font, font_name,
+                                                size, tz, mode == 3))
                     tm = _multiply((1, 0, 0, 1, advance, 0), tm)
         elif op in ("BDC", "DP") and len(operands) > 1 and isinstance(operands[1], DictionaryObject):
             stream.marked.append(operands[1])
@@ -508,69 +510,107 @@ def _replace_in_line(line: _Line, edits: list[Replacement]) -> None:
 
 
 def _rewrite(stream: _Stream, writer: PdfWriter) -> None:
-    """Remove the glyphs (their advance stays, as TJ numbers) and draw the surrogates."""
+    """Remove the glyphs (their advance stays, as TJ numbers) and draw each surrogate right
+    where its first glyph was, in the operator's own sequence, so text extraction reads it
+    in place."""
     by_operation: dict[int, list[_Glyph]] = {}
     for index in stream.removed:
         glyph = stream.glyphs[index]
         by_operation.setdefault(glyph.operation, []).append(glyph)
+    fallback = [g for g, t, _ in stream.drawn if _in_font(t, g.font) is None]
+    font_names = _add_fonts(fallback, stream, writer)
+    drawings = {id(glyph): _draw(glyph, text, width, font_names)
+                for glyph, text, width in stream.drawn}
     operations = stream.content.operations
-    # From the last operation backwards: splitting ' and " does not shift earlier indexes.
+    # From the last operation backwards: what is inserted does not shift earlier indexes.
     for index in sorted(by_operation, reverse=True):
-        removed = by_operation[index]
-        operands, operator = operations[index]
-        op = operator.decode("latin-1") if isinstance(operator, bytes) else operator
-        items = list(operands[0]) if op == "TJ" else [operands[-1]]
-        rebuilt = ArrayObject()
-        for element, item in enumerate(items):
-            gone = sorted((g for g in removed if g.element == element), key=lambda g: g.start)
-            if not gone or isinstance(item, (int, float, NumberObject, FloatObject)):
-                rebuilt.append(item)
-                continue
-            data = _string_bytes(item)
-            position = 0
-            for glyph in gone:
-                if glyph.start > position:
-                    rebuilt.append(ByteStringObject(data[position:glyph.start]))
-                rebuilt.append(FloatObject(-glyph.advance * 1000 / (glyph.size * glyph.scale)))
-                position = glyph.end
-            if position < len(data):
-                rebuilt.append(ByteStringObject(data[position:]))
-        replacement = [([rebuilt], b"TJ")]
-        if op == "'":
-            replacement.insert(0, ([], b"T*"))
-        elif op == '"':
-            replacement[:0] = [([operands[0]], b"Tw"), ([operands[1]], b"Tc"), ([], b"T*")]
-        operations[index:index + 1] = replacement
-    drawing: list = [([], b"Q")]
-    fallback = [(g, t, w) for g, t, w in stream.drawn if _in_font(t, g.font) is None]
-    font_names = _add_fonts([g for g, _, _ in fallback], stream, writer)
-    for glyph, text, width in stream.drawn:
-        shown = _in_font(text, glyph.font)
-        if shown is not None:  # the original font has every glyph: the surrogate uses it
-            name, natural = glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
-        else:  # a standard-14 font of the same style, in WinAnsi
-            base = _standard_font(glyph.font)
-            encoded = _encodable(text)
-            core = Font.from_core_font_name(f"/{base}")
-            shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
-            name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
-        squeeze = min(1.0, width / natural) if natural > 0 else 1.0
-        drawing += [
-            ([], b"q"), ([], b"BT"),
-            ([NameObject(name), FloatObject(glyph.size)], b"Tf"),
-            ([NumberObject(3 if glyph.invisible else 0)], b"Tr"),
-            ([FloatObject(x) for x in glyph.matrix], b"Tm"),
-            ([FloatObject(max(squeeze, 0.5) * 100)], b"Tz"),
-            ([shown], b"TJ"),
-            ([], b"ET"), ([], b"Q"),
-        ]
-    operations[:0] = [([], b"q")]
-    operations += drawing
+        operations[index:index + 1] = _without_glyphs(operations[index], by_operation[index],
+                                                      drawings)
     content = stream.content
     if isinstance(stream.owner, StreamObject):
         stream.owner.set_data(content.get_data())
     else:
         stream.owner.replace_contents(content)
+
+
+def _without_glyphs(operation: tuple, removed: list[_Glyph], drawings: dict[int, list]) -> list:
+    """The operation as TJ arrays whose removed glyphs are kerning numbers of the same width
+    (' and " keep their line move and spacing as separate operators). After the first glyph
+    of a replaced span, the text object is closed, the surrogate drawn, and the text object
+    resumed at the position the glyph left."""
+    operands, operator = operation
+    op = operator.decode("latin-1") if isinstance(operator, bytes) else operator
+    items = list(operands[0]) if op == "TJ" else [operands[-1]]
+    result: list = []
+    if op == "'":
+        result.append(([], b"T*"))
+    elif op == '"':
+        result += [([operands[0]], b"Tw"), ([operands[1]], b"Tc"), ([], b"T*")]
+    current = ArrayObject()
+    for element, item in enumerate(items):
+        gone = sorted((g for g in removed if g.element == element), key=lambda g: g.start)
+        if not gone or isinstance(item, (int, float, NumberObject, FloatObject)):
+            current.append(item)
+            continue
+        data = _string_bytes(item)
+        position = 0
+        for glyph in gone:
+            if glyph.start > position:
+                current.append(ByteStringObject(data[position:glyph.start]))
+            current.append(FloatObject(-glyph.advance * 1000 / (glyph.size * glyph.scale)))
+            position = glyph.end
+            if id(glyph) in drawings:
+                result += [([current], b"TJ"), ([], b"ET"), *drawings[id(glyph)], ([], b"BT"),
+                           *_resume_after(glyph)]
+                current = ArrayObject()
+        if position < len(data):
+            current.append(ByteStringObject(data[position:]))
+    if current:
+        result.append(([current], b"TJ"))
+    return result
+
+
+def _resume_after(glyph: _Glyph) -> list:
+    """Tm and Tlm as they were after `glyph`: Tlm set, then Tm moved by the advance."""
+    after = _multiply((1, 0, 0, 1, glyph.advance, 0), glyph.text_matrix)
+    resume = [([FloatObject(x) for x in glyph.line_matrix], b"Tm")]
+    advance = _advance_between(glyph.line_matrix, after)
+    if advance:
+        resume.append(([ArrayObject([FloatObject(-advance * 1000 / (glyph.size * glyph.scale))])],
+                       b"TJ"))
+    return resume
+
+
+def _draw(glyph: _Glyph, text: str, width: float, font_names: dict[str, str]) -> list:
+    """A text object of its own, between q and Q, that draws `text` where `glyph` was."""
+    shown = _in_font(text, glyph.font)
+    if shown is not None:  # the original font has every glyph: the surrogate uses it
+        name, natural = glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
+    else:  # a standard-14 font of the same style, in WinAnsi
+        base = _standard_font(glyph.font)
+        encoded = _encodable(text)
+        core = Font.from_core_font_name(f"/{base}")
+        shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
+        name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
+    squeeze = min(1.0, width / (natural * glyph.scale)) if natural > 0 else 1.0
+    return [
+        ([], b"q"), ([], b"BT"),
+        ([NameObject(name), FloatObject(glyph.size)], b"Tf"),
+        ([NumberObject(3 if glyph.invisible else 0)], b"Tr"),
+        ([FloatObject(0)], b"Tc"), ([FloatObject(0)], b"Tw"),
+        ([FloatObject(x) for x in glyph.text_matrix], b"Tm"),
+        ([FloatObject(max(squeeze, 0.5) * glyph.scale * 100)], b"Tz"),
+        ([shown], b"TJ"),
+        ([], b"ET"), ([], b"Q"),
+    ]
+
+
+def _advance_between(start: tuple[float, ...], end: tuple[float, ...]) -> float:
+    """tx such that `end` = translate(tx, 0) x `start` (text advances are horizontal)."""
+    a, b = start[0], start[1]
+    if abs(a) >= abs(b) and a:
+        return (end[4] - start[4]) / a
+    return (end[5] - start[5]) / b if b else 0.0
 
 
 def _string_bytes(item: PdfObject) -> bytes:
