@@ -2,12 +2,14 @@
 """Deterministic generator of synthetic, annotated French clinical documents.
 
 Usage:
-    python3 evaluation/generate_corpus.py [--seed 20261128] [--out evaluation/corpus] [--n 600]
+    python3 evaluation/generate_corpus.py [--seed 20261128] [--out evaluation/corpus] [--n 600] [--known]
 
 Writes BRAT standoff pairs (doc_NNNN.txt + doc_NNNN.ann) into <out>/{train,dev,test}/,
 split 50/25/25 by a seeded shuffle. Standard library only; the same seed gives
 byte-identical files (every random draw goes through a random.Random seeded from the
-command-line seed; no clock, no set iteration, no hash-dependent order).
+command-line seed; no clock, no set iteration, no hash-dependent order). With --known, also
+writes <out>/<split>/known.jsonl: per document, the patient's record as a hospital export would
+give it; the documents are the same with or without it.
 
 Everything in the documents is fictitious. Names come from evaluation/names/*.txt
 (hand-written lists, not taken from Faker). Identifiers carry valid check digits
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import random
 import sys
@@ -853,6 +856,7 @@ class Doc:
         self.hstyle = self.r.randrange(4)
         self.today = dt.date(2012, 1, 1) + dt.timedelta(days=self.r.randrange(0, 13 * 365 + 150))
         self._staff: dict[str, Person] = {}
+        self.known: list[tuple[str, str, str]] = []  # the patient's identifiers: (label, as written, value)
 
     # ---- randomness ----
     def ch(self, seq):
@@ -1099,7 +1103,7 @@ class Doc:
         return self.D(d, self.ch(["my", "my", "m/y", "m/y", "long", "num"]))
 
     # ---- identifiers ----
-    def phone(self, kind: str = "mobile", zip_code: str | None = None) -> str:
+    def phone(self, kind: str = "mobile", zip_code: str | None = None, own: bool = False) -> str:
         if kind == "mobile":
             pre = self.ch(["06", "06", "07"])
         else:
@@ -1137,6 +1141,8 @@ class Doc:
             s = "+33" + digits[1:]
         else:
             s = "0033 " + digits[1] + " " + " ".join(pairs[1:])
+        if own:  # the patient's own number
+            self.known.append(("PHONE", s, digits))
         return mk("PHONE", s)
 
     def nir_parts(self, p: Person, birth: tuple) -> tuple[str, str, bool]:
@@ -1172,6 +1178,8 @@ class Doc:
             s = first13 + key
         else:
             s = first13 + " " + key
+        if p is getattr(self, "pat", None):
+            self.known.append(("FR_NIR", s, first13 + key))
         return self.wrapped("FR_NIR", s) if wrap else mk("FR_NIR", s)
 
     def wrapped(self, label: str, s: str, indent: str | None = None) -> str:
@@ -1238,6 +1246,8 @@ class Doc:
             s = self.ch([lambda: "P" + n(10), lambda: y[2:] + "-" + n(7)])()
         else:
             raise ValueError(kind)
+        if kind == "ipp":  # always the patient's
+            self.known.append(("HOSPITAL_ID", s, s))
         return mk("HOSPITAL_ID", s)
 
     def email(self, p: Person, pro: str | None = None) -> str:
@@ -1248,6 +1258,8 @@ class Doc:
             yr = f"{p.dob.year % 100:02d}" if p.dob else str(self.ri(1, 99))
             s = self.ch([f"{f}.{l}@", f"{f}.{l}{yr}@", f"{l}.{f}@", f"{f[0]}{l}@", f"{f}_{l}@", f"{f}{l}{self.ri(1, 999)}@",
                          f"{l}-{f}@"]) + self.ch(EMAIL_DOMAINS)
+        if p is getattr(self, "pat", None) and not pro:
+            self.known.append(("EMAIL", s, s))
         return mk("EMAIL", s)
 
     def url(self, p: Person | None = None, kind: str = "perso", job: str | None = None) -> str:
@@ -1519,7 +1531,7 @@ def identity(d: Doc, rich: int = 2) -> str:
                 opts.append(f"Adresse : {mk('ADDRESS', d.pat_street)}\n{d.ch(['', '          '])}{d.ZC(d.pat_zc)}")
         if d.p(0.55):
             t = d.ch(["Tél. : ", "Tél : ", "Téléphone : ", "Portable : ", "Tel. "])
-            opts.append(t + d.phone("mobile") + (f" / {d.phone('fixe', d.pat_zc[0])}" if d.p(0.3) else ""))
+            opts.append(t + d.phone("mobile", own=True) + (f" / {d.phone('fixe', d.pat_zc[0], own=True)}" if d.p(0.3) else ""))
         if d.p(0.45):
             lab = d.ch(["N° de sécurité sociale : ", "N° SS : ", "NIR : ", "N° INSEE : ", "N° d'immatriculation : ", "Sécu : "])
             opts.append(lab + d.nir(p, d.birth))
@@ -1923,7 +1935,7 @@ def k_lettre(d: Doc):
     suivi = d.ch([
         f"Je reverrai {d.P()} le {d.Dw(d.after(d.today, 14, 120))} avec un bilan biologique.",
         f"Un contrôle est prévu en {d.D(d.after(d.today, 60, 200), 'my')}, je vous tiendrai informé.",
-        f"{d.P()} reste joignable au {d.phone()} ; n'hésitez pas à me recontacter au {d.phone('fixe', d.est_zc[0])}.",
+        f"{d.P()} reste joignable au {d.phone(own=True)} ; n'hésitez pas à me recontacter au {d.phone('fixe', d.est_zc[0])}.",
         f"Je vous remercie de surveiller la kaliémie à une semaine ; l'IDE {d.nm(d.staff('ide_lib'), ['FL', 'FLU'])} passera à domicile.",
         f"Rendez-vous pris en hôpital de jour le {d.D(d.after(d.today, 10, 60))}."])
     close = d.ch(["Bien confraternellement,", "Je vous prie de croire, cher confrère, en l'expression de mes sentiments confraternels.",
@@ -2369,7 +2381,7 @@ def k_trial(d: Doc):
     ])
     pay = (f"Indemnisation des frais de déplacement\nTitulaire du compte : {d.cn(p, ['FLU', 'LUF'])}\n"
            f"IBAN : {d.iban(wrap=d.p(0.5))}\nBIC : {d.ch(['AGRIFRPP', 'CCBPFRPP', 'SOGEFRPP', 'BNPAFRPP', 'CMCIFRPP'])}")
-    pat_contact = f"Téléphone du participant : {d.phone()}" + (f"\nCourriel : {d.email(p)}" if d.p(0.6) else "")
+    pat_contact = f"Téléphone du participant : {d.phone(own=True)}" + (f"\nCourriel : {d.email(p)}" if d.p(0.6) else "")
     sign = d.ch([f"Investigateur : {d.drt()} {d.nm(pi, ['FLU', 'FL'])} – le {d.D(rando, 'num')} – signature :",
                  f"Nom et signature de l'investigateur : {d.drt()} {d.nm(pi, ['LU', 'LUF'])}\nDate : {d.D(cons, 'num')}",
                  f"Fiche complétée par {d.nm(arc, ['FL', 'FI'])} le {d.D(rando)}, vérifiée par le {d.drt()} {d.nm(pi, ['LU', 'L'])}"])
@@ -2546,6 +2558,26 @@ def ann_lines(text: str, spans) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
+def known_record(d: Doc, name: str, text: str, spans) -> dict:
+    """The patient's record (--known). An identifier generated for the patient counts only if it is
+    written in the final document (unchosen alternatives and dropped blocks are left out)."""
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # a wrapped span is joined with a space in the .ann
+    written: dict[tuple[str, str], int] = {}
+    for lab, fr in spans:
+        written.setdefault((lab, squeeze(" ".join(text[s:e] for s, e in fr))), len(written))
+
+    def shown(label: str) -> list[str]:  # values in order of first appearance
+        hits = sorted((written[(lab, squeeze(s))], v) for lab, s, v in d.known if lab == label and (lab, squeeze(s)) in written)
+        return list(dict.fromkeys(v for _, v in hits))
+
+    p = d.pat
+    ipp, nir = shown("HOSPITAL_ID"), shown("FR_NIR")
+    return {"file": f"{name}.txt", "patient_id": ipp[0] if ipp else "P-" + name[4:],
+            "last_names": [p.last] + ([p.birth_last] if p.birth_last else []), "first_names": [p.first],
+            "birth_date": p.dob.isoformat(), "nir": nir[0] if nir else None, "address": d.pat_street,
+            "postcode": d.pat_zc_raw[0], "city": d.pat_zc_raw[1], "phones": shown("PHONE"), "emails": shown("EMAIL")}
+
+
 def nir_valid(s: str) -> bool:
     s = s.replace(" ", "")
     return len(s) == 15 and nir_key(s[:13]) == int(s[13:])
@@ -2568,6 +2600,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--out", default=str(HERE / "corpus"))
     ap.add_argument("--n", type=int, default=600)
+    ap.add_argument("--known", action="store_true", help="also write <split>/known.jsonl (the patients' records)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     splits = ("train", "dev", "test")
@@ -2594,6 +2627,7 @@ def main(argv=None) -> int:
     nir_ok = nir_bad = discont = 0
     lengths = []
     manifest = ["doc\tsplit\tkind\tspecialty\tchars"]
+    known = {sp: [] for sp in splits}
     for i in ids:
         kname, _, fn = KINDS[(i - 1) % len(KINDS)]
         d, text, spans = build_doc(args.seed, i, fn)
@@ -2604,6 +2638,7 @@ def main(argv=None) -> int:
         with open(out / sp / f"{name}.ann", "w", encoding="utf-8", newline="\n") as f:
             f.write(ann_lines(text, spans))
         manifest.append(f"{name}\t{sp}\t{kname}\t{d.spec_key}\t{len(text)}")
+        known[sp].append(json.dumps(known_record(d, name, text, spans), ensure_ascii=False))
         kinds[sp][kname] += 1
         lengths.append(len(text))
         person_texts = [" ".join(text[s:e] for s, e in fr) for lab, fr in spans if lab == "PERSON"]
@@ -2621,6 +2656,10 @@ def main(argv=None) -> int:
                 used_first.append(fn_)
     with open(out / "manifest.tsv", "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(manifest) + "\n")
+    if args.known:
+        for sp in splits:
+            with open(out / sp / "known.jsonl", "w", encoding="utf-8", newline="\n") as f:
+                f.write("".join(line + "\n" for line in known[sp]))
 
     # ---- report ----
     print(f"Wrote {args.n} documents to {out} (seed {args.seed}).")

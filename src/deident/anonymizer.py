@@ -32,9 +32,13 @@ class SurrogateOperator(Operator):
 
 
 class SurrogateAnonymizer:
-    def __init__(self) -> None:
+    """Keyed surrogates, except for the types given a redaction label ("PERSON": "[NOM]"),
+    which Presidio's own "replace" operator writes."""
+
+    def __init__(self, redact: dict[str, str] | None = None) -> None:
         self.engine = AnonymizerEngine()
         self.engine.add_anonymizer(SurrogateOperator)
+        self.redact = dict(redact or {})
 
     def apply(self, text: str, entities: list[Entity], session: DocumentSession) -> str:
         """`text` with every entity replaced; entities are in `text`'s coordinates."""
@@ -49,6 +53,8 @@ class SurrogateAnonymizer:
         in segments cut at line breaks that no entity spans.
         """
         operators = {"DEFAULT": OperatorConfig("surrogate", {"session": session})}
+        operators |= {t: OperatorConfig("replace", {"new_value": label})
+                      for t, label in self.redact.items()}
         edits: list[Replacement] = []
         for start, end, local in _segments(text, sorted(entities), SEGMENT_CHARS):
             if not local:

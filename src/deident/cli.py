@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from deident.batch import UsageError
+from deident.config import Config, ConfigError, load_config
 from deident.core import Deidentifier, FolderReport
 from deident.errors import DeidentError, KeyFileError
 from deident.formats import text as text_format
@@ -49,23 +50,70 @@ KeyFileOption = Annotated[
 ]
 
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Configuration file (default: the nearest deident.toml, "
+                 "or pyproject.toml with [tool.deident], up from the working directory)."),
+]
+DateScopeOption = Annotated[DateScope | None, typer.Option(
+    help="Dates shift by one offset per document, folder or project [config: date_scope].")]
+EmbeddedOption = Annotated[Embedded | None, typer.Option(
+    help="Macros, embedded objects, altChunk, PDF attachments: refuse the file, or drop "
+         "them [config: embedded].")]
+ImagesOption = Annotated[Embedded | None, typer.Option(
+    help="DOCX images whose metadata cannot be checked (EMF, WMF, TIFF): refuse the file, "
+         "or drop them [config: images].")]
+KnownOption = Annotated[Path | None, typer.Option(
+    help="Known identities of the patients (CSV or JSONL; see deident.known) [config: known].")]
+OperatorOption = Annotated[list[str] | None, typer.Option(
+    "--operator", help="TYPE=pseudonym|redact|keep, e.g. DATE=redact (repeatable) "
+                       "[config: operators].")]
+DisableOption = Annotated[list[str] | None, typer.Option(
+    "--disable", help="An entity type not to look for, e.g. URL (repeatable) [config: entities].")]
+
+
+def _config(config_file: Path | None, **flags: object) -> Config:
+    """The configuration file's values, then the flags given on the command line."""
+    config = load_config(path=config_file)
+    for flag, value in flags.items():
+        if value is not None and value != []:
+            config = config.with_overrides(f"CLI --{flag.replace('_', '-')}", **{flag: value})
+    return config
+
+
+def _operators(values: list[str] | None) -> dict[str, str] | None:
+    if not values:
+        return None
+    pairs = [v.split("=", 1) for v in values]
+    if any(len(pair) != 2 for pair in pairs):
+        raise UsageError("--operator takes TYPE=pseudonym|redact|keep")
+    return {k.strip().upper(): v.strip() for k, v in pairs}
+
+
 @app.command()
 def pseudonymize(
     src: Annotated[str, typer.Argument(help="A .txt, .docx or .pdf file, a folder, or - for stdin.")],
     dst: Annotated[str, typer.Argument(help="Output file, new folder, or - for stdout.")],
     key_file: KeyFileOption = None,
-    date_scope: Annotated[DateScope, typer.Option(help="Dates shift by one offset per "
-                                                  "document, folder or project.")] = DateScope.document,
+    config_file: ConfigOption = None,
+    date_scope: DateScopeOption = None,
     report: Annotated[Path | None, typer.Option(help="Write a JSON report here "
                                                 "(counts and types, never values).")] = None,
-    embedded: Annotated[Embedded, typer.Option(
-        help="Embedded objects, macros, alternative chunks and images whose text cannot be "
-             "checked: refuse the file, or drop them from the output.")] = Embedded.refuse,
+    embedded: EmbeddedOption = None,
+    images: ImagesOption = None,
+    known: KnownOption = None,
+    operator: OperatorOption = None,
+    disable: DisableOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Replace personal data in SRC with keyed pseudonyms and write the result to DST."""
     try:
-        deidentifier = Deidentifier(key_file, date_scope=date_scope.value, embedded=embedded.value)
+        config = _config(
+            config_file, date_scope=date_scope and date_scope.value,
+            embedded=embedded and embedded.value, images=images and images.value, known=known,
+            operators=_operators(operator),
+            entities={t.strip().upper(): False for t in disable} if disable else None)
+        deidentifier = Deidentifier(key_file, config=config)
         if src == "-":
             _pseudonymize_stream(deidentifier, dst)
             return
@@ -79,7 +127,7 @@ def pseudonymize(
             folder_report = FolderReport([deidentifier.pseudonymize_file(source, Path(dst))])
         else:
             raise UsageError(f"source not found: {source}")
-    except (UsageError, KeyFileError) as exc:
+    except (UsageError, KeyFileError, ConfigError) as exc:
         stderr.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except DeidentError as exc:
@@ -183,6 +231,41 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key
         stderr.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     stderr.print(f"key written to {path}")
+
+
+config_app = typer.Typer(no_args_is_help=True, help="The effective configuration.")
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(config_file: ConfigOption = None) -> None:
+    """Print every configuration key, its effective value and where it came from."""
+    try:
+        config = load_config(path=config_file)
+    except ConfigError as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    table = Table(title="deident: configuration", show_edge=False)
+    for column in ("key", "value", "from"):
+        table.add_column(column)
+    for key, value, source_key in config_rows(config):
+        table.add_row(key, value, config.source(source_key))
+    Console().print(table)
+
+
+_TOML_NAMES = {"allow_terms": "allow.terms", "allow_regexes": "allow.regexes",
+               "deny_terms": "deny.terms", "deny_regexes": "deny.regexes", "deny_type": "deny.type",
+               "max_file_mb": "limits.max_file_mb"}
+
+
+def config_rows(config: Config) -> list[tuple[str, str, str]]:
+    """(key as written in deident.toml, value, key of its source)."""
+    rows = [(_TOML_NAMES.get(k, k), str(getattr(config, k)), k) for k in (
+        "date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
+        "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb")]
+    rows += [(f"entities.{t}", str(on).lower(), f"entities.{t}") for t, on in config.entities.items()]
+    rows += [(f"operators.{t}", op, f"operators.{t}") for t, op in config.operators.items()]
+    return rows
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ texts, files and folders (read -> analyze -> pseudonymize -> write -> verify).""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import tempfile
@@ -14,17 +15,17 @@ from pathlib import Path
 
 import regex
 
-from deident.analyzer import DEFAULT_THRESHOLD, Analyzer, Spans
+from deident.analyzer import Analyzer, Spans
 from deident.anonymizer import Replacement, SurrogateAnonymizer
+from deident.config import REDACT_LABELS, Config, load_config
 from deident.document import Document
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
+from deident.policy import Policy
 from deident.pseudonyms import MIN_LEAK_CHARS, Pseudonymizer
-
-EMBEDDED_POLICIES = ("refuse", "drop")
 
 
 @dataclass(frozen=True)
@@ -77,25 +78,53 @@ class Deidentifier:
         key_file: str | Path | None = None,
         *,
         key: bytes | None = None,
-        date_scope: str = "document",
-        max_date_shift_days: int = 365,
+        config: Config | None = None,
+        date_scope: str | None = None,
+        max_date_shift_days: int | None = None,
         model_name: str = DEFAULT_MODEL,
-        threshold: float = DEFAULT_THRESHOLD,
-        embedded: str = "refuse",
+        threshold: float | None = None,
+        embedded: str | None = None,
+        images: str | None = None,
+        known: str | Path | None = None,
+        entities: dict[str, bool] | None = None,
+        operators: dict[str, str] | None = None,
     ) -> None:
-        if embedded not in EMBEDDED_POLICIES:
-            raise ValueError(f"embedded must be one of {', '.join(EMBEDDED_POLICIES)}")
-        # Embedded objects, macros and unreadable images: refuse the file, or drop them.
-        self.embedded = embedded
-        self.pseudonymizer = Pseudonymizer(
-            key if key is not None else resolve_key(key_file),
-            date_scope=date_scope,
-            max_date_shift_days=max_date_shift_days,
-        )
-        self.analyzer = Analyzer(model_name=model_name, threshold=threshold)
-        self.anonymizer = SurrogateAnonymizer()
+        """`config` defaults to the nearest deident.toml / pyproject.toml [tool.deident]
+        (see deident.config); the other arguments override it."""
+        base = config if config is not None else load_config()
+        self.config = base.with_overrides(
+            "API argument", date_scope=date_scope, max_date_shift_days=max_date_shift_days,
+            threshold=threshold, embedded=embedded, images=images, known=known,
+            entities=entities, operators=operators)
+        self._key = key if key is not None else resolve_key(key_file)
+        self.analyzer = Analyzer(model_name=model_name, threshold=self.config.threshold)
+        self._configure(self.config)
 
-    def __repr__(self) -> str:
+    def with_config(self, config: Config) -> Deidentifier:
+        """Another Deidentifier with `config`, on the same loaded models and key."""
+        other = copy.copy(self)
+        other._configure(config)
+        return other
+
+    def _configure(self, config: Config) -> None:
+        self.config = config
+        # Embedded objects and macros, and images that cannot be checked: refuse or drop.
+        self.embedded, self.images = config.embedded, config.images
+        if self.analyzer.threshold != config.threshold:  # same models, its own threshold
+            self.analyzer = copy.copy(self.analyzer)
+            self.analyzer.threshold = config.threshold
+        self.pseudonymizer = Pseudonymizer(self._key, date_scope=config.date_scope,
+                                           max_date_shift_days=config.max_date_shift_days)
+        self.anonymizer = SurrogateAnonymizer(
+            {t: REDACT_LABELS[t] for t, op in config.operators.items() if op == "redact"})
+        self.policy = Policy(config)
+        self.known = None
+        if config.known is not None:
+            from deident.known import load_known
+
+            self.known = load_known(config.known)
+
+    def __repr__(self) -> str:  # the key stays out
         return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
 
     # -- texts ---------------------------------------------------------------------------
@@ -108,11 +137,16 @@ class Deidentifier:
         """Many texts in one batched NLP pass (one document each for date shifting)."""
         texts = list(texts)
         ids = list(scope_ids) if scope_ids is not None else [None] * len(texts)
-        for text, scope, entities in zip(texts, ids, self.analyzer.analyze_many(texts),
-                                         strict=True):
+        for text, scope, found in zip(texts, ids, self.analyzer.analyze_many(texts), strict=True):
+            entities = self._decide(text, found, None)
             session = self.pseudonymizer.session(text, self._scope(scope, text))
             session.register(entities)
             yield Result(self.anonymizer.apply(text, entities, session), tuple(entities))
+
+    def _decide(self, text: str, found: list[Entity], document: str | None) -> list[Entity]:
+        """The analyzer's entities under the project's policy, with its known identities."""
+        known = self.known.find(text, document) if self.known is not None else []
+        return self.policy.apply(text, found, known)
 
     def _scope(self, scope_id: str | None, text: str) -> str:
         if self.pseudonymizer.date_scope == "project":
@@ -122,12 +156,14 @@ class Deidentifier:
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # -- documents -----------------------------------------------------------------------
-    def pseudonymize_document(self, document: Document
+    def pseudonymize_document(self, document: Document, name: str | None = None
                               ) -> tuple[list[list[Replacement]], list[Entity], set[str]]:
         """Replacements per block, the entities (joined-text coordinates) and the original
-        values the output must not contain."""
+        values the output must not contain. `name`: the document's path, for the known
+        identities scoped to it."""
         joined, offsets = document.joined()
-        entities = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
+        found = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
+        entities = self._decide(joined, found, name)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
         edits = []
@@ -151,9 +187,14 @@ class Deidentifier:
         report = FileReport(source=str(src), output=None, status="done")
         try:
             adapter = adapter_for(src)
-            scope = scope_id if scope_id is not None else self._file_scope(src)
-            document = adapter.read(src, scope, embedded=self.embedded)
-            edits, entities, originals = self.pseudonymize_document(document)
+            if src.stat().st_size > self.config.max_file_mb * 2**20:
+                raise RefusedError(f"file larger than {self.config.max_file_mb} MB (limits.max_file_mb)")
+            name = scope_id if scope_id is not None else src.as_posix()
+            patient = self.known.patient_for(name) if self.known is not None else None
+            scope = f"patient:{patient}" if patient is not None else (
+                scope_id if scope_id is not None else self._file_scope(src))
+            document = adapter.read(src, scope, embedded=self.embedded, images=self.images)
+            edits, entities, originals = self.pseudonymize_document(document, name)
             _write_verified(adapter, document, edits, originals, dst,
                             self.analyzer.protected_spans)
             report.output = str(dst)

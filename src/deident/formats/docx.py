@@ -86,6 +86,7 @@ _EMBEDDED_RELATIONS = {
     "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary":
         "an ActiveX control",
 }
+_IMAGE_REASON = "images whose metadata cannot be checked (EMF, WMF, TIFF)"
 _UNCHECKABLE_IMAGES = {"image/x-emf", "image/x-wmf", "image/emf", "image/wmf", "image/tiff",
                        "image/vnd.ms-photo", "image/x-pict"}
 # Elements removed with what they embed.
@@ -157,9 +158,10 @@ class DocxState:
 
 
 # -- read ---------------------------------------------------------------------------------
-def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str) -> Document:
+def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "refuse",
+         **_options: str) -> Document:
     package = Package.open(path, KIND)
-    categories = _classify(package, embedded)
+    categories = _classify(package, embedded, images)
     for name, category in categories.items():
         if category == "wml":
             _accept_tracked_changes(package.xml(name))
@@ -181,7 +183,7 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str
     return Document(blocks=blocks, scope_id=scope_id, state=DocxState(package, targets))
 
 
-def _classify(package: Package, embedded: str) -> dict[str, str]:
+def _classify(package: Package, embedded: str, images: str) -> dict[str, str]:
     """Each reachable part's category; refuses or drops what cannot be made safe."""
     reachable = package.reachable()
     for name in package.names():  # parts no relationship reaches: invisible, yet data
@@ -190,10 +192,11 @@ def _classify(package: Package, embedded: str) -> dict[str, str]:
     if not any(package.content_type(n) in WML_TYPES for n in reachable):
         raise RefusedError(f"not a valid {KIND} (no main document part)")
     reasons = _embedded_parts(package, reachable)
-    if reasons and embedded != "drop":
-        listed = ", ".join(sorted(set(reasons.values())))
-        raise RefusedError(f"{KIND} with {listed}: cannot be made safe "
-                           "(use --embedded drop to remove them)")
+    for reason_is_image, policy, flag in ((False, embedded, "--embedded"), (True, images, "--images")):
+        listed = sorted({r for r in reasons.values() if (r == _IMAGE_REASON) == reason_is_image})
+        if listed and policy != "drop":
+            raise RefusedError(f"{KIND} with {', '.join(listed)}: cannot be made safe "
+                               f"(use {flag} drop to remove them)")
     for name in reasons:
         if name:
             package.drop(name, _CONTAINERS)
@@ -231,7 +234,7 @@ def _embedded_parts(package: Package, reachable: list[str]) -> dict[str, str]:
                 reasons[name] = _EMBEDDED_RELATIONS[relation]
         content_type = package.content_type(name)
         if content_type in _UNCHECKABLE_IMAGES:
-            reasons[name] = "images whose metadata cannot be checked (EMF, WMF, TIFF)"
+            reasons[name] = _IMAGE_REASON
         elif content_type in _MACRO_MAINS:
             reasons[""] = "macros"
     return reasons
