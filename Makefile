@@ -32,6 +32,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_text.py
+	$(BIN)/python benchmarks/known_recall.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

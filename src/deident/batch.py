@@ -58,7 +58,8 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path) -> FolderReport
             ))
             continue
         file_report = deidentifier.pseudonymize_file(
-            path, dst / relative, scope_id=_scope_id(deidentifier, relative)
+            path, dst / relative, scope_id=_scope_id(deidentifier, relative),
+            name=relative.as_posix(),
         )
         file_report.source = relative.as_posix()
         if file_report.output is not None:

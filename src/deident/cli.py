@@ -183,10 +183,13 @@ def evaluate(
     show_errors: Annotated[bool, typer.Option(
         "--show-errors", help="Also list missed and spurious spans WITH THEIR TEXT "
         "(personal data on real documents: local triage only).")] = False,
+    known: Annotated[Path | None, typer.Option(
+        help="Known identities (CSV/JSONL) whose `file` names the gold documents.")] = None,
 ) -> None:
     """Score detection against gold annotations: recall, precision, F1/F2, redaction."""
     from deident.analyzer import Analyzer
     from deident.evaluation import read_brat, score
+    from deident.policy import Policy
 
     if not gold_dir.is_dir():
         stderr.print(f"[red]error:[/red] not a folder: {gold_dir}")
@@ -194,6 +197,12 @@ def evaluate(
     documents = read_brat(gold_dir)
     analyzer = Analyzer()
     predictions = list(analyzer.analyze_many(d.text for d in documents))
+    if known is not None:
+        from deident.known import load_known
+
+        identities, policy = load_known(known), Policy(Config())
+        predictions = [policy.apply(d.text, found, identities.find(d.text, d.name))
+                       for d, found in zip(documents, predictions, strict=True)]
     report = score(documents, predictions, keep_errors=show_errors)
     summary = report.as_dict()
     if show_errors:

@@ -180,8 +180,12 @@ class Deidentifier:
 
     # -- files and folders ---------------------------------------------------------------
     def pseudonymize_file(self, src: str | Path, dst: str | Path, *,
-                          scope_id: str | None = None) -> FileReport:
-        """Write a pseudonymized copy of `src` to `dst`, or nothing at all if it is refused."""
+                          scope_id: str | None = None, name: str | None = None) -> FileReport:
+        """Write a pseudonymized copy of `src` to `dst`, or nothing at all if it is refused.
+
+        `scope_id` keys the date shift (default: by file or folder, as configured; a known
+        patient's documents share theirs); `name` is the document's path as the known
+        identities' `file`/`folder` columns give it (default: `src`)."""
         src, dst = Path(src), Path(dst)
         started = time.perf_counter()
         report = FileReport(source=str(src), output=None, status="done")
@@ -189,7 +193,7 @@ class Deidentifier:
             adapter = adapter_for(src)
             if src.stat().st_size > self.config.max_file_mb * 2**20:
                 raise RefusedError(f"file larger than {self.config.max_file_mb} MB (limits.max_file_mb)")
-            name = scope_id if scope_id is not None else src.as_posix()
+            name = name if name is not None else src.as_posix()  # for scoped known identities
             patient = self.known.patient_for(name) if self.known is not None else None
             scope = f"patient:{patient}" if patient is not None else (
                 scope_id if scope_id is not None else self._file_scope(src))

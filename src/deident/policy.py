@@ -28,11 +28,25 @@ class Policy:
                   for start, end in self._deny_terms.finditer(text)]
         denied += [Entity(m.start(), m.end(), self.deny_type, 1.0, "deny")
                    for pattern in self._deny_regexes for m in pattern.finditer(text) if m.end() > m.start()]
-        strong = resolve_overlaps([*forced, *denied])
-        taken = Spans([(e.start, e.end) for e in strong])
-        kept = [e for e in entities if not taken.overlaps(e.start, e.end)]
-        return sorted(
-            e for e in [*kept, *strong]
-            if e.type in self.replaced and not allowed.contains(e.start, e.end)
-            and not any(p.fullmatch(text, e.start, e.end) for p in self._allow_regexes)
-        )
+        merged = _merge(sorted(entities), resolve_overlaps([*forced, *denied]))
+        return [e for e in merged
+                if e.type in self.replaced and not allowed.contains(e.start, e.end)
+                and not any(p.fullmatch(text, e.start, e.end) for p in self._allow_regexes)]
+
+
+def _merge(found: list[Entity], forced: list[Entity]) -> list[Entity]:
+    """Each forced entity joins the found ones it overlaps into one span: a known surname
+    inside a detected "Jean-Pierre FOURNIER-LAMBERT" or a detected URL must not shorten
+    them. The span keeps the type of its longest part."""
+    result = list(found)
+    for entity in forced:
+        overlapping = [e for e in result if e.start < entity.end and entity.start < e.end]
+        if not overlapping:
+            result.append(entity)
+            continue
+        parts = [*overlapping, entity]
+        longest = max(parts, key=lambda e: (e.length, e is not entity))
+        result = [e for e in result if e not in overlapping]
+        result.append(Entity(min(e.start for e in parts), max(e.end for e in parts),
+                             longest.type, max(e.score for e in parts), longest.hint))
+    return sorted(result)
