@@ -53,23 +53,23 @@ KeyFileOption = Annotated[
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="Configuration file (default: the nearest deident.toml, "
-                 "or pyproject.toml with [tool.deident], up from the working directory)."),
+                 "or pyproject.toml with a tool.deident table, up from the working directory)."),
 ]
 DateScopeOption = Annotated[DateScope | None, typer.Option(
-    help="Dates shift by one offset per document, folder or project [config: date_scope].")]
+    help="Dates shift by one offset per document, folder or project (config key: date_scope).")]
 EmbeddedOption = Annotated[Embedded | None, typer.Option(
     help="Macros, embedded objects, altChunk, PDF attachments: refuse the file, or drop "
-         "them [config: embedded].")]
+         "them (config key: embedded).")]
 ImagesOption = Annotated[Embedded | None, typer.Option(
     help="DOCX images whose metadata cannot be checked (EMF, WMF, TIFF): refuse the file, "
-         "or drop them [config: images].")]
+         "or drop them (config key: images).")]
 KnownOption = Annotated[Path | None, typer.Option(
-    help="Known identities of the patients (CSV or JSONL; see deident.known) [config: known].")]
+    help="Known identities of the patients (CSV or JSONL; see deident.known) (config key: known).")]
 OperatorOption = Annotated[list[str] | None, typer.Option(
     "--operator", help="TYPE=pseudonym|redact|keep, e.g. DATE=redact (repeatable) "
                        "[config: operators].")]
 DisableOption = Annotated[list[str] | None, typer.Option(
-    "--disable", help="An entity type not to look for, e.g. URL (repeatable) [config: entities].")]
+    "--disable", help="An entity type not to look for, e.g. URL (repeatable) (config key: entities).")]
 
 
 def _config(config_file: Path | None, **flags: object) -> Config:
