@@ -67,7 +67,7 @@ KnownOption = Annotated[Path | None, typer.Option(
     help="Known identities of the patients (CSV or JSONL; see deident.known) (config key: known).")]
 OperatorOption = Annotated[list[str] | None, typer.Option(
     "--operator", help="TYPE=pseudonym|redact|keep, e.g. DATE=redact (repeatable) "
-                       "[config: operators].")]
+                       "(config key: operators).")]
 DisableOption = Annotated[list[str] | None, typer.Option(
     "--disable", help="An entity type not to look for, e.g. URL (repeatable) (config key: entities).")]
 
