@@ -119,3 +119,14 @@ def test_config_show_prints_values_and_their_origin(tmp_path: Path) -> None:
     rows = {row[0]: row for row in cells}
     assert rows["embedded"][1:] == ["drop", str(tmp_path / "deident.toml")]
     assert rows["entities.URL"][1] == "false" and rows["date_scope"][1:] == ["document", "default"]
+
+
+def test_known_key_is_relative_to_its_file(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "patients.csv").write_text(
+        "patient_id;last_names;first_names\nIPP-77;Quintard;Odile\n", encoding="utf-8")
+    known = configured(deidentifier, tmp_path, 'known = "records/patients.csv"\n')
+    assert known.config.known == (tmp_path / "records" / "patients.csv").resolve()
+    no_clue = "Bilan fait, quintard revue ce jour."  # lowercase, no title, no label
+    assert "quintard" in deidentifier.pseudonymize_text(no_clue).text
+    assert "quintard" not in known.pseudonymize_text(no_clue).text.lower()
