@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from deident import Deidentifier
 
 CASES_DIR = Path(__file__).parent / "cases"
+# The file builders (docx_traps, pdf_traps) serve tests outside tests/formats too.
+sys.path.insert(0, str(Path(__file__).parent / "formats"))
 TEST_KEY = b"deident-test-key-not-secret-0123456789abcdef"
 
 

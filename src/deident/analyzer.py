@@ -111,6 +111,7 @@ class Analyzer:
         self.lexicons = lexicons or load_lexicons()
         self.threshold = threshold
         self.batch_size = batch_size
+        self.model_name = model_name
         self.nlp_engine = FrenchNlpEngine(model_name)
         self.nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])

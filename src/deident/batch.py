@@ -1,13 +1,25 @@
-"""Folder runs: mirror SRC into DST, pseudonymizing every supported file.
+"""Folder runs: mirror SRC into DST, pseudonymizing every supported file and every file or
+folder name that holds personal data.
 
-A file that cannot be made safe, or of a type deident does not know, is
-reported and never copied.
+- The listing is streamed (os.walk), never held whole; files go to a process pool, each
+  worker loading the pipeline once (`workers=1` runs in this process).
+- Outputs are written atomically (temporary file, then rename), so an interrupted run
+  leaves no partial file; `resume=True` skips what a run already finished (same input,
+  by sha256, recorded beside DST) and does the rest.
+- A file that cannot be made safe, or of a type deident does not know, is reported and
+  never copied. Reports hold relative paths with personal data masked ("CR_[NOM].docx"),
+  hashes, counts and types: never a value.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,21 +28,37 @@ from deident.errors import DeidentError
 from deident.formats import ADAPTERS
 
 if TYPE_CHECKING:
+    from deident.config import Config
     from deident.core import Deidentifier
+
+TEMPORARY_PREFIX = ".deident-"  # see core._write_verified
+_IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep them busy, bounded
 
 
 class UsageError(DeidentError):
     """The command was asked something it must not do (e.g. DST inside SRC)."""
 
 
-def check_folders(src: Path, dst: Path) -> None:
+@dataclass(frozen=True)
+class Task:
+    """One file to do: where it is, where it goes, and how reports name it."""
+
+    source: str  # relative to SRC (may hold personal data: never reported)
+    output: str  # relative to DST, names pseudonymized
+    masked: str  # the source path with personal data masked, for reports
+    scope_id: str  # date-shift scope
+    supported: bool
+
+
+def check_folders(src: Path, dst: Path, resume: bool = False) -> None:
     if not src.is_dir():
         raise UsageError(f"source folder not found: {src}")
     src_real, dst_real = src.resolve(), dst.resolve()
     if dst_real == src_real or src_real in dst_real.parents:
         raise UsageError("the output folder must not be the source folder or inside it")
-    if dst.exists() and any(dst.iterdir()):
-        raise UsageError(f"the output folder is not empty: {dst}")
+    if not resume and dst.exists() and any(dst.iterdir()):
+        raise UsageError(f"the output folder is not empty: {dst} (use --resume to finish "
+                         "an interrupted run)")
 
 
 def iter_files(src: Path) -> Iterator[Path]:
@@ -46,29 +74,232 @@ def iter_files(src: Path) -> Iterator[Path]:
                 yield path
 
 
-def run_folder(deidentifier: Deidentifier, src: Path, dst: Path) -> FolderReport:
-    check_folders(src, dst)
+def state_path(dst: Path) -> Path:
+    """Beside DST, not inside it: which inputs a run has finished (hashes only)."""
+    return dst.parent / f".{dst.name}.deident-state.jsonl"
+
+
+def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int = 1,
+               resume: bool = False, shard: tuple[int, int] | None = None,
+               progress: bool = False) -> FolderReport:
+    check_folders(src, dst, resume)
+    if shard is not None and not 0 <= shard[0] < shard[1]:
+        raise UsageError("--shard I/N needs 0 <= I < N")
+    state = _State(state_path(dst), resume)
+    if resume:
+        _remove_temporaries(dst)
+    tasks = _plan(deidentifier, src, shard)
     report = FolderReport()
-    for path in iter_files(src):
-        relative = path.relative_to(src)
-        if path.suffix.lower() not in ADAPTERS:
-            report.files.append(FileReport(
-                source=relative.as_posix(), output=None, status="refused",
-                reason=f"unsupported file type '{path.suffix or '(none)'}'",
-            ))
-            continue
-        file_report = deidentifier.pseudonymize_file(
-            path, dst / relative, scope_id=_scope_id(deidentifier, relative),
-            name=relative.as_posix(),
-        )
-        file_report.source = relative.as_posix()
-        if file_report.output is not None:
-            file_report.output = relative.as_posix()
-        report.files.append(file_report)
+    with _Progress(progress, _count(src, shard)) as bar:
+        for file_report in _execute(deidentifier, src, dst, tasks, workers, state):
+            report.files.append(file_report)
+            state.record(file_report)
+            bar.advance(file_report)
+    report.files.sort(key=lambda f: f.source)
     return report
+
+
+def _plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
+          ) -> Iterator[Task]:
+    """Tasks in listing order; names pseudonymized here, in one process, so two files
+    never get the same output path."""
+    names: dict[tuple[str, str], tuple[str, str]] = {}  # (parent output, name) -> new, masked
+    taken: set[str] = set()
+    for index, path in enumerate(iter_files(src)):
+        if shard is not None and index % shard[1] != shard[0]:
+            continue
+        relative = path.relative_to(src)
+        scope_id = _scope_id(deidentifier, relative)
+        output_parts, masked_parts = [], []
+        for depth, part in enumerate(relative.parts):
+            is_file = depth == len(relative.parts) - 1
+            key = ("/".join(output_parts), part)
+            if key not in names:
+                names[key] = deidentifier.pseudonymize_name(
+                    part, scope_id if is_file else "")
+            new, masked = names[key]
+            output_parts.append(new)
+            masked_parts.append(masked)
+        output = "/".join(output_parts)
+        stem, dot, extension = output.rpartition(".")
+        counter = 2
+        while output in taken:  # two names pseudonymized alike
+            output = f"{stem}-{counter}{dot}{extension}" if dot else f"{stem}-{counter}"
+            counter += 1
+        taken.add(output)
+        yield Task(relative.as_posix(), output, "/".join(masked_parts), scope_id,
+                   path.suffix.lower() in ADAPTERS)
+
+
+def _execute(deidentifier: Deidentifier, src: Path, dst: Path, tasks: Iterable[Task],
+             workers: int, state: _State) -> Iterator[FileReport]:
+    """Reports as files finish; at most a few tasks per worker are queued at a time."""
+    if workers <= 1:
+        for task in tasks:
+            resumed = state.resumed(task, src, dst)
+            yield resumed if resumed is not None else process(deidentifier, src, dst, task)
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(deidentifier._key, deidentifier.config,
+                                       deidentifier.analyzer.model_name)) as pool:
+        in_flight: set[Future] = set()
+        for task in tasks:
+            resumed = state.resumed(task, src, dst)
+            if resumed is not None:
+                yield resumed
+                continue
+            in_flight.add(pool.submit(_work, src, dst, task))
+            if len(in_flight) >= workers * _IN_FLIGHT_PER_WORKER:
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
+
+
+def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> FileReport:
+    """One file: a report with masked paths and hashes; the output written or absent."""
+    input_sha256 = _sha256(src / task.source)
+    if not task.supported:
+        suffix = Path(task.source).suffix
+        report = FileReport(source=task.masked, output=None, status="refused",
+                            reason=f"unsupported file type '{suffix or '(none)'}'")
+    else:
+        report = deidentifier.pseudonymize_file(src / task.source, dst / task.output,
+                                                scope_id=task.scope_id, name=task.source)
+        report.source = task.masked
+        if report.output is not None:
+            report.output = task.output
+            report.output_sha256 = _sha256(dst / task.output)
+    report.input_sha256 = input_sha256
+    return report
+
+
+_WORKER: Deidentifier | None = None
+
+
+def _start_worker(key: bytes, config: Config, model_name: str) -> None:
+    """Once per worker process: the pipeline is loaded here, then reused for every file."""
+    global _WORKER
+    from deident.core import Deidentifier
+
+    _WORKER = Deidentifier(key=key, config=config, model_name=model_name)
+
+
+def _work(src: Path, dst: Path, task: Task) -> FileReport:
+    assert _WORKER is not None
+    return process(_WORKER, src, dst, task)
 
 
 def _scope_id(deidentifier: Deidentifier, relative: Path) -> str:
     if deidentifier.pseudonymizer.date_scope == "folder":
         return relative.parent.as_posix()
     return relative.as_posix()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _count(src: Path, shard: tuple[int, int] | None) -> int:
+    total = sum(1 for _ in iter_files(src))
+    return len(range(shard[0], total, shard[1])) if shard else total
+
+
+def _remove_temporaries(dst: Path) -> None:
+    """Temporary files a killed run could not remove (never complete outputs)."""
+    if dst.is_dir():
+        for path in dst.rglob(f"{TEMPORARY_PREFIX}*"):
+            path.unlink(missing_ok=True)
+
+
+# -- resume -------------------------------------------------------------------------------
+class _State:
+    """Finished files of earlier runs, keyed by a hash of the output path (pseudonymized,
+    deterministic) and of the input's content: the state file names nobody."""
+
+    def __init__(self, path: Path, resume: bool) -> None:
+        self.path = path
+        self.done: dict[str, dict] = {}
+        if resume and path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut by the interruption
+                self.done[entry["key"]] = entry["report"]
+        elif path.exists():
+            path.unlink()
+
+    @staticmethod
+    def key(output: str, input_sha256: str) -> str:
+        return hashlib.sha256(f"{output}\0{input_sha256}".encode()).hexdigest()
+
+    def resumed(self, task: Task, src: Path, dst: Path) -> FileReport | None:
+        """The report of an earlier run that did this file, if its output is still whole."""
+        if not self.done or not task.supported:
+            return None
+        entry = self.done.get(self.key(task.output, _sha256(src / task.source)))
+        output = dst / task.output
+        if entry is None or not output.is_file() or _sha256(output) != entry["output_sha256"]:
+            return None
+        return FileReport(**entry)
+
+    def record(self, report: FileReport) -> None:
+        if report.status != "done" or report.output is None:
+            return
+        with self.path.open("a", encoding="utf-8") as handle:  # one line, flushed: a kill
+            entry = {"key": self.key(report.output, report.input_sha256),  # loses one at most
+                     "report": asdict(report)}
+            handle.write(json.dumps(entry) + "\n")
+            handle.flush()
+
+
+# -- progress -----------------------------------------------------------------------------
+class _Progress:
+    """Files, pages and throughput on stderr; silent when asked or not on a terminal."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled
+        self.total = total
+        self.pages = 0
+        self._bar = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            console = Console(stderr=True)
+            if console.is_terminal:
+                self._bar = Progress(TextColumn("files"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[pages]} pages"),
+                                     TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                     TimeRemainingColumn(), console=console)
+                self._bar.start()
+                self._task = self._bar.add_task("files", total=self.total, pages=0, rate="")
+        return self
+
+    def advance(self, report: FileReport) -> None:
+        self.pages += report.pages
+        if self._bar is not None:
+            elapsed = self._bar.tasks[0].elapsed or 1e-9
+            self._bar.update(self._task, advance=1, pages=self.pages,
+                             rate=f"{self.pages / elapsed:.1f} pages/s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+

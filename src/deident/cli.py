@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from enum import StrEnum
@@ -81,6 +82,15 @@ def _config(config_file: Path | None, **flags: object) -> Config:
     return config
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not int(index) < int(count):
+        raise UsageError("--shard takes I/N with 0 <= I < N, e.g. 0/4")
+    return int(index), int(count)
+
+
 def _operators(values: list[str] | None) -> dict[str, str] | None:
     if not values:
         return None
@@ -104,9 +114,20 @@ def pseudonymize(
     known: KnownOption = None,
     operator: OperatorOption = None,
     disable: DisableOption = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes for a folder, each loading the pipeline once "
+             "(default: the number of CPUs).")] = None,
+    resume: Annotated[bool, typer.Option(
+        help="Finish an interrupted folder run: files already done are skipped.")] = False,
+    shard: Annotated[str | None, typer.Option(
+        help="I/N: do only the I-th of N parts of the folder (Slurm job arrays; I from 0).")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
-    """Replace personal data in SRC with keyed pseudonyms and write the result to DST."""
+    """Replace personal data in SRC with keyed pseudonyms and write the result to DST.
+
+    For a folder, a JSON report goes next to DST (DST-report.json) unless --report says
+    where."""
     try:
         config = _config(
             config_file, date_scope=date_scope and date_scope.value,
@@ -119,7 +140,11 @@ def pseudonymize(
             return
         source = Path(src)
         if source.is_dir():
-            folder_report = deidentifier.pseudonymize_folder(source, Path(dst))
+            folder_report = deidentifier.pseudonymize_folder(
+                source, Path(dst), workers=workers or os.cpu_count() or 1, resume=resume,
+                shard=_shard(shard), progress=not no_progress and not quiet)
+            if report is None:
+                report = Path(dst).parent / f"{Path(dst).name}-report.json"
         elif source.is_file():
             if dst == "-":
                 raise UsageError("writing a file to stdout: use `deident pseudonymize - -` "
@@ -156,7 +181,10 @@ def _pseudonymize_stream(deidentifier: Deidentifier, dst: str) -> None:
 def _report_json(folder_report: FolderReport) -> dict:
     return {
         "files": [asdict(f) for f in folder_report.files],
-        "totals": {"status": folder_report.statuses(), "entities": folder_report.totals()},
+        "totals": {"files": len(folder_report.files), "status": folder_report.statuses(),
+                   "pages": sum(f.pages for f in folder_report.files),
+                   "seconds": round(sum(f.seconds for f in folder_report.files), 3),
+                   "entities": folder_report.totals()},
     }
 
 

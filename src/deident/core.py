@@ -50,6 +50,9 @@ class FileReport:
     reason: str = ""
     entities: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    input_sha256: str = ""
+    output_sha256: str = ""
+    pages: int = 0  # pages of 3,000 characters of text
 
 
 @dataclass
@@ -202,6 +205,7 @@ class Deidentifier:
             _write_verified(adapter, document, edits, originals, dst,
                             self.analyzer.protected_spans)
             report.output = str(dst)
+            report.pages = max(1, round(sum(len(b.text) for b in document.blocks) / 3000))
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
             report.status, report.reason = "refused", exc.reason
@@ -216,10 +220,39 @@ class Deidentifier:
             return str(src.parent.as_posix())
         return src.as_posix()
 
-    def pseudonymize_folder(self, src: str | Path, dst: str | Path) -> FolderReport:
+    def pseudonymize_folder(self, src: str | Path, dst: str | Path, *, workers: int = 1,
+                            resume: bool = False, shard: tuple[int, int] | None = None,
+                            progress: bool = False) -> FolderReport:
+        """Mirror `src` into `dst` (see deident.batch): `workers` processes, each loading the
+        pipeline once; `resume` finishes an interrupted run; `shard` (i, n) takes one n-th."""
         from deident.batch import run_folder
 
-        return run_folder(self, Path(src), Path(dst))
+        return run_folder(self, Path(src), Path(dst), workers=workers, resume=resume,
+                          shard=shard, progress=progress)
+
+    # -- names ---------------------------------------------------------------------------
+    def pseudonymize_name(self, name: str, scope_id: str = "") -> tuple[str, str]:
+        """A file or folder name with its personal data replaced, and the same name with
+        it masked by type labels (for reports): "CR_DUPONT_Jean.docx" ->
+        ("CR_MARTIN_Paul.docx", "CR_[NOM].docx"). The extension is kept."""
+        stem, dot, extension = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+        # Underscores read as spaces (same length: spans stay valid); surrogates take them
+        # back. Hyphens and dots stay: they belong to dates and compound names.
+        separator = "_" if "_" in stem else " "
+        readable = stem.replace("_", " ")
+        entities = self._decide(readable, self.analyzer.analyze(readable), None)
+        if not entities:
+            return name, name
+        session = self.pseudonymizer.session(readable, scope_id)
+        session.register(entities)
+        edits = self.anonymizer.replacements(readable, entities, session)
+        new = stem
+        masked = stem
+        for start, end, surrogate in reversed(edits):
+            new = new[:start] + surrogate.replace(" ", separator) + new[end:]
+        for entity in reversed(entities):
+            masked = masked[:entity.start] + REDACT_LABELS.get(entity.type, "[?]") + masked[entity.end:]
+        return new + dot + extension, masked + dot + extension
 
 
 def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list[int]

@@ -17,6 +17,7 @@ that cannot be decoded; attachments unless `embedded="drop"`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import unicodedata
 from collections.abc import Iterator
@@ -491,8 +492,13 @@ def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None
     state.writer.write(buffer)
     clean = PdfWriter(clone_from=PdfReader(buffer))
     clean._info = None
-    clean._ID = None
-    clean.generate_file_identifiers()  # a new /ID: nothing links back to the input file
+    # A new /ID, from the output's own content: nothing links back to the input file, and
+    # the same input gives the same bytes (a resumed run equals an uninterrupted one).
+    clean._ID = ArrayObject([ByteStringObject(b"\0" * 16)] * 2)
+    draft = io.BytesIO()
+    clean.write(draft)
+    identifier = ByteStringObject(hashlib.sha256(draft.getvalue()).digest()[:16])
+    clean._ID = ArrayObject([identifier, identifier])
     with dst.open("wb") as handle:
         clean.write(handle)
 
