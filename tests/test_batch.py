@@ -116,3 +116,29 @@ def test_a_non_empty_output_folder_needs_resume(deidentifier: Deidentifier, expo
     (tmp_path / "out" / "old.txt").write_text("x")
     with pytest.raises(UsageError, match="--resume"):
         deidentifier.pseudonymize_folder(export, tmp_path / "out")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from deident.spark import local_session
+
+    session = local_session(2)
+    yield session
+    session.stop()
+
+
+def test_local_and_spark_backends_give_the_same_reports_and_outputs(
+        deidentifier: Deidentifier, export: Path, spark, tmp_path: Path) -> None:
+    from deident.spark import run_spark
+
+    local = deidentifier.pseudonymize_folder(export, tmp_path / "local")
+    distributed = run_spark(deidentifier, export, tmp_path / "spark", spark,
+                            parquet=tmp_path / "report.parquet")
+
+    def rows(report) -> list[dict]:
+        return [{k: v for k, v in vars(f).items() if k != "seconds"} for f in report.files]
+
+    assert rows(local) == rows(distributed) and len(rows(local)) == 7
+    assert _digests(tmp_path / "local") == _digests(tmp_path / "spark")
+    parquet = spark.read.parquet(str(tmp_path / "report.parquet"))
+    assert parquet.count() == 7 and {"source", "status", "input_sha256"} <= set(parquet.columns)

@@ -38,6 +38,11 @@ class Embedded(StrEnum):
     drop = "drop"
 
 
+class Backend(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
 class DateScope(StrEnum):
     document = "document"
     folder = "folder"
@@ -122,6 +127,11 @@ def pseudonymize(
     shard: Annotated[str | None, typer.Option(
         help="I/N: do only the I-th of N parts of the folder (Slurm job arrays; I from 0).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    backend: Annotated[Backend, typer.Option(
+        help="local: a process pool on this machine; spark: the same job on Apache Spark "
+             "(pip install deident[spark]).")] = Backend.local,
+    spark_master: Annotated[str | None, typer.Option(
+        help="Spark master URL (default: local[WORKERS], or spark-submit's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Replace personal data in SRC with keyed pseudonyms and write the result to DST.
@@ -139,7 +149,15 @@ def pseudonymize(
             _pseudonymize_stream(deidentifier, dst)
             return
         source = Path(src)
-        if source.is_dir():
+        if source.is_dir() and backend is Backend.spark:
+            from deident.spark import local_session, run_spark
+
+            spark = local_session(workers or os.cpu_count() or 1, spark_master)
+            parquet = report if report is not None and report.suffix == ".parquet" else None
+            folder_report = run_spark(deidentifier, source, Path(dst), spark, parquet=parquet)
+            if report is None or parquet is not None:
+                report = Path(dst).parent / f"{Path(dst).name}-report.json"
+        elif source.is_dir():
             folder_report = deidentifier.pseudonymize_folder(
                 source, Path(dst), workers=workers or os.cpu_count() or 1, resume=resume,
                 shard=_shard(shard), progress=not no_progress and not quiet)
