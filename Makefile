@@ -33,6 +33,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/known_recall.py
+	$(BIN)/python benchmarks/bench_folder.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

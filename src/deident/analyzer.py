@@ -304,9 +304,12 @@ class Analyzer:
             if entity.type == PERSON:
                 if " " in value.strip():
                     words.append((value, PERSON))  # "DE LESTRANGE": the particle too
+                # A surname that is also an eponym ("Mme Blondeau") is propagated too: the
+                # eponym's own phrases ("fracture de Blondeau") are protected spans.
                 words.extend((w.rstrip("."), PERSON) for w in _WORD.findall(value)
                              if len(w.rstrip(".")) > 1 and fold(w) not in NAME_PARTICLES
-                             and not self.lexicons.is_not_a_name(w))
+                             and (not self.lexicons.is_not_a_name(w)
+                                  or fold(w) in self.lexicons.eponym_names))
             elif entity.type in (DATE, ADDRESS):
                 continue  # every date and street line is already found by its pattern
             elif sum(ch.isdigit() for ch in value) >= _NUMERIC_MIN_DIGITS:

@@ -101,33 +101,37 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
 
 def _plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
           ) -> Iterator[Task]:
-    """Tasks in listing order; names pseudonymized here, in one process, so two files
-    never get the same output path."""
-    names: dict[tuple[str, str], tuple[str, str]] = {}  # (parent output, name) -> new, masked
-    taken: set[str] = set()
+    """Tasks in listing order; names pseudonymized here, in one process, so two files of a
+    folder never get the same output path. Memory stays bounded: names are cached for the
+    folders of the current path only, and outputs are checked against their siblings."""
+    folders: dict[tuple[str, ...], tuple[str, str]] = {}  # folder parts -> output, masked
+    siblings: set[str] = set()
+    current: tuple[str, ...] | None = None
     for index, path in enumerate(iter_files(src)):
         if shard is not None and index % shard[1] != shard[0]:
             continue
         relative = path.relative_to(src)
         scope_id = _scope_id(deidentifier, relative)
+        parent = relative.parts[:-1]
+        if parent != current:  # os.walk gives a folder's files together
+            current, siblings = parent, set()
+            folders = {k: v for k, v in folders.items() if parent[:len(k)] == k}
         output_parts, masked_parts = [], []
-        for depth, part in enumerate(relative.parts):
-            is_file = depth == len(relative.parts) - 1
-            key = ("/".join(output_parts), part)
-            if key not in names:
-                names[key] = deidentifier.pseudonymize_name(
-                    part, scope_id if is_file else "")
-            new, masked = names[key]
-            output_parts.append(new)
+        for depth in range(1, len(parent) + 1):
+            if parent[:depth] not in folders:
+                folders[parent[:depth]] = deidentifier.pseudonymize_name(parent[depth - 1])
+            output, masked = folders[parent[:depth]]
+            output_parts.append(output)
             masked_parts.append(masked)
-        output = "/".join(output_parts)
-        stem, dot, extension = output.rpartition(".")
+        name, masked_name = deidentifier.pseudonymize_name(relative.name, scope_id)
+        stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
         counter = 2
-        while output in taken:  # two names pseudonymized alike
-            output = f"{stem}-{counter}{dot}{extension}" if dot else f"{stem}-{counter}"
+        while name in siblings:  # two names pseudonymized alike
+            name = f"{stem}-{counter}{dot}{extension}"
             counter += 1
-        taken.add(output)
-        yield Task(relative.as_posix(), output, "/".join(masked_parts), scope_id,
+        siblings.add(name)
+        yield Task(relative.as_posix(), "/".join([*output_parts, name]),
+                   "/".join([*masked_parts, masked_name]), scope_id,
                    path.suffix.lower() in ADAPTERS)
 
 
