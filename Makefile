@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/known_recall.py
 	$(BIN)/python benchmarks/bench_folder.py
+	$(BIN)/python benchmarks/bench_scan.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

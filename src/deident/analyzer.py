@@ -107,12 +107,13 @@ class Analyzer:
         model_name: str = DEFAULT_MODEL,
         threshold: float = DEFAULT_THRESHOLD,
         batch_size: int = 64,
+        ner: bool = True,
     ) -> None:
         self.lexicons = lexicons or load_lexicons()
         self.threshold = threshold
         self.batch_size = batch_size
         self.model_name = model_name
-        self.nlp_engine = FrenchNlpEngine(model_name)
+        self.nlp_engine = FrenchNlpEngine(model_name, ner=ner)
         self.nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])
         for recognizer in french_recognizers(self.lexicons, self.nlp_engine.dictionary):

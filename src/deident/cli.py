@@ -288,6 +288,31 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key
     stderr.print(f"key written to {path}")
 
 
+@app.command()
+def scan(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files and folders (.pdf .docx .txt .csv .tsv .json .md).")] = None,
+    key_file: KeyFileOption = None,
+    config_file: ConfigOption = None,
+    fast: Annotated[bool, typer.Option(help="Rules and lexicons only, no statistical NER.")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
+    show_values: Annotated[bool, typer.Option(
+        help="Print the values found (local triage only: personal data!).")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        help="Accepted findings (default: .deident-baseline.json).")] = None,
+    update_baseline: Annotated[bool, typer.Option(
+        help="Accept every current finding into the baseline (exit 3).")] = False,
+) -> None:
+    """Find personal data without changing files: one line per finding, never the value.
+    Exit 0 clean, 1 findings or unreadable file, 2 usage error, 3 baseline updated."""
+    from deident.hook import run_scan
+
+    raise typer.Exit(run_scan(paths or [], key_file=key_file, fast=fast,
+                              output_format=output_format, show_values=show_values,
+                              baseline=baseline, update_baseline=update_baseline,
+                              config_file=config_file))
+
+
 config_app = typer.Typer(no_args_is_help=True, help="The effective configuration.")
 app.add_typer(config_app, name="config")
 

@@ -91,8 +91,10 @@ class Deidentifier:
         known: str | Path | None = None,
         entities: dict[str, bool] | None = None,
         operators: dict[str, str] | None = None,
+        fast: bool = False,
     ) -> None:
-        """`config` defaults to the nearest deident.toml / pyproject.toml [tool.deident]
+        """`fast`: rules and lexicons only, no statistical NER (for hooks on large
+        repositories). `config` defaults to the nearest deident.toml / pyproject.toml [tool.deident]
         (see deident.config); the other arguments override it."""
         base = config if config is not None else load_config()
         self.config = base.with_overrides(
@@ -100,7 +102,8 @@ class Deidentifier:
             threshold=threshold, embedded=embedded, images=images, known=known,
             entities=entities, operators=operators)
         self._key = key if key is not None else resolve_key(key_file)
-        self.analyzer = Analyzer(model_name=model_name, threshold=self.config.threshold)
+        self.analyzer = Analyzer(model_name=model_name, threshold=self.config.threshold,
+                                 ner=not fast)
         self._configure(self.config)
 
     def with_config(self, config: Config) -> Deidentifier:
