@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -85,16 +86,17 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
     check_folders(src, dst, resume)
     if shard is not None and not 0 <= shard[0] < shard[1]:
         raise UsageError("--shard I/N needs 0 <= I < N")
-    state = _State(state_path(dst), resume)
-    if resume:
-        _remove_temporaries(dst)
-    tasks = _plan(deidentifier, src, shard)
     report = FolderReport()
-    with _Progress(progress, _count(src, shard)) as bar:
-        for file_report in _execute(deidentifier, src, dst, tasks, workers, state):
-            report.files.append(file_report)
-            state.record(file_report)
-            bar.advance(file_report)
+    with _Lock(dst):
+        state = _State(state_path(dst), resume)
+        if resume:
+            _remove_temporaries(dst)
+        tasks = _plan(deidentifier, src, shard)
+        with _Progress(progress, _count(src, shard)) as bar:
+            for file_report in _execute(deidentifier, src, dst, tasks, workers, state):
+                report.files.append(file_report)
+                state.record(file_report)
+                bar.advance(file_report)
     report.files.sort(key=lambda f: f.source)
     return report
 
@@ -216,10 +218,49 @@ def _count(src: Path, shard: tuple[int, int] | None) -> int:
 
 
 def _remove_temporaries(dst: Path) -> None:
-    """Temporary files a killed run could not remove (never complete outputs)."""
+    """Temporary folders a killed run could not remove (never complete outputs)."""
     if dst.is_dir():
-        for path in dst.rglob(f"{TEMPORARY_PREFIX}*"):
-            path.unlink(missing_ok=True)
+        for path in sorted(dst.rglob(f"{TEMPORARY_PREFIX}*"), reverse=True):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+class _Lock:
+    """One run per DST: a lock file beside it holds the running process's id; a lock left
+    by a dead process is taken over."""
+
+    def __init__(self, dst: Path) -> None:
+        self.path = dst.parent / f".{dst.name}.deident-lock"
+
+    def __enter__(self) -> _Lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                if _alive(self.path):
+                    raise UsageError(f"another deident run is writing to this output folder "
+                                     f"(lock: {self.path})") from None
+                self.path.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write(str(os.getpid()))
+            return self
+        raise UsageError(f"cannot take the lock {self.path}")
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text().strip())
+        os.kill(pid, 0)
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 # -- resume -------------------------------------------------------------------------------

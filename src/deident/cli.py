@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from dataclasses import asdict
 from enum import StrEnum
@@ -87,6 +88,15 @@ def _config(config_file: Path | None, **flags: object) -> Config:
     return config
 
 
+def _terminate_like_interrupt() -> None:
+    """SIGTERM (a job scheduler, `kill`) unwinds like Ctrl-C: every `finally` runs, so no
+    temporary file stays behind."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -138,6 +148,7 @@ def pseudonymize(
 
     For a folder, a JSON report goes next to DST (DST-report.json) unless --report says
     where."""
+    _terminate_like_interrupt()
     try:
         config = _config(
             config_file, date_scope=date_scope and date_scope.value,
@@ -335,14 +346,15 @@ def config_show(config_file: ConfigOption = None) -> None:
 
 _TOML_NAMES = {"allow_terms": "allow.terms", "allow_regexes": "allow.regexes",
                "deny_terms": "deny.terms", "deny_regexes": "deny.regexes", "deny_type": "deny.type",
-               "max_file_mb": "limits.max_file_mb"}
+               "max_file_mb": "limits.max_file_mb", "max_pages": "limits.max_pages"}
 
 
 def config_rows(config: Config) -> list[tuple[str, str, str]]:
     """(key as written in deident.toml, value, key of its source)."""
     rows = [(_TOML_NAMES.get(k, k), str(getattr(config, k)), k) for k in (
         "date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
-        "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb")]
+        "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb",
+        "max_pages")]
     rows += [(f"entities.{t}", str(on).lower(), f"entities.{t}") for t, on in config.entities.items()]
     rows += [(f"operators.{t}", op, f"operators.{t}") for t, op in config.operators.items()]
     return rows

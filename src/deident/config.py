@@ -26,6 +26,7 @@ override it. Every key, with its default:
     type = "HOSPITAL_ID"
     [limits]
     max_file_mb = 200              # larger input files are refused
+    max_pages = 5000               # PDFs with more pages are refused
 
 (In pyproject.toml the same keys go under `[tool.deident]`, `[tool.deident.entities]`...)
 """
@@ -76,6 +77,7 @@ class Config:
     deny_regexes: tuple[str, ...] = ()
     deny_type: str = "HOSPITAL_ID"
     max_file_mb: int = 200
+    max_pages: int = 5000
     # Where each value came from ("default", a file, "CLI --flag", "API argument").
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -167,10 +169,10 @@ def _table_key(table: str, sub: str, name: str, origin: str) -> str:
                               f"(one of {', '.join(ENTITY_TYPES)})")
         return f"{table}.{sub}"
     allowed = {"allow": ("terms", "regexes"), "deny": ("terms", "regexes", "type"),
-               "limits": ("max_file_mb",)}[table]
+               "limits": ("max_file_mb", "max_pages")}[table]
     if sub not in allowed:
         raise ConfigError(f"{origin}: unknown key '{name}' (one of {', '.join(allowed)})")
-    return {"max_file_mb": "max_file_mb"}.get(sub, f"{table}_{sub}")
+    return sub if table == "limits" else f"{table}_{sub}"
 
 
 def _flatten_overrides(config: Config, values: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +217,7 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
             raise fail(key, f"one of {', '.join(DATE_SCOPES)}")
         elif key in ("embedded", "images") and value not in POLICIES:
             raise fail(key, f"one of {', '.join(POLICIES)}")
-        elif key in ("max_date_shift_days", "max_file_mb") and (
+        elif key in ("max_date_shift_days", "max_file_mb", "max_pages") and (
                 not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise fail(key, "a positive integer")
         elif key == "threshold" and (not isinstance(value, (int, float)) or not 0 <= value <= 1):

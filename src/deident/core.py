@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -203,7 +204,8 @@ class Deidentifier:
             patient = self.known.patient_for(name) if self.known is not None else None
             scope = f"patient:{patient}" if patient is not None else (
                 scope_id if scope_id is not None else self._file_scope(src))
-            document = adapter.read(src, scope, embedded=self.embedded, images=self.images)
+            document = adapter.read(src, scope, embedded=self.embedded, images=self.images,
+                                    max_pages=self.config.max_pages)
             edits, entities, originals = self.pseudonymize_document(document, name)
             _write_verified(adapter, document, edits, originals, dst,
                             self.analyzer.protected_spans)
@@ -273,19 +275,22 @@ def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list
 
 def _write_verified(adapter, document: Document, edits: list[list[Replacement]],
                     originals: set[str], dst: Path, protected: Callable[[str], Spans]) -> None:
-    """Write to a private temporary file, re-read it, and only then move it into place."""
+    """Write into a private temporary folder (0700, file 0600) beside `dst`, re-read the
+    file, and only then move it into place (same filesystem: an atomic rename). The folder
+    goes on every exit path; a killed process leaves only it, which --resume removes."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    private = Path(tempfile.mkdtemp(prefix=".deident-", dir=dst.parent))
     try:
+        fd, tmp_name = tempfile.mkstemp(suffix=dst.suffix, dir=private)
+        os.close(fd)
+        tmp = Path(tmp_name)
         adapter.write(document, edits, tmp)
         leaked = count_leaks(originals, adapter.read_back(tmp), protected)
         if leaked:
             raise RefusedError(f"verification failed: {leaked} detected value(s) still present")
         os.replace(tmp, dst)
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def count_leaks(originals: set[str], texts: list[str],

@@ -159,7 +159,16 @@ class DocxState:
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "refuse",
-         **_options: str) -> Document:
+         **_options: object) -> Document:
+    try:
+        return _read(path, scope_id, embedded, images)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
+            UnicodeError) as exc:
+        raise RefusedError(f"{KIND} with damaged or unsupported content "
+                           f"({type(exc).__name__})") from None
+
+
+def _read(path: Path, scope_id: str, embedded: str, images: str) -> Document:
     package = Package.open(path, KIND)
     categories = _classify(package, embedded, images)
     for name, category in categories.items():

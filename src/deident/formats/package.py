@@ -8,7 +8,9 @@ DTD (entity expansion) are refused before anything is parsed.
 from __future__ import annotations
 
 import posixpath
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -65,7 +67,8 @@ class Package:
         try:
             with zipfile.ZipFile(path) as archive:
                 return cls(_read_members(archive, kind))
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, ValueError,
+                NotImplementedError, struct.error, OSError):
             raise RefusedError(f"not a valid {kind} (damaged or truncated zip)") from None
 
     # -- parts ----------------------------------------------------------------------------

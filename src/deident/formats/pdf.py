@@ -19,13 +19,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
+import struct
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PdfReadError, PdfStreamError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -47,7 +50,17 @@ from deident.document import Block, Document
 from deident.errors import RefusedError
 
 KIND = "PDF"
+
+
+# pypdf's warnings quote bytes of the file ("Invalid Elementary Object starting with
+# b'...'"): personal data. Its loggers ("pypdf._reader"...) inherit this level: silent.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+# Everything pypdf raises on a damaged file (and what a damaged file makes Python raise).
+_DAMAGED = (PdfReadError, PdfStreamError, LimitReachedError, ValueError, KeyError, TypeError,
+            AttributeError, IndexError, NotImplementedError, RecursionError, OverflowError,
+            ZeroDivisionError, UnicodeError, struct.error, zlib.error)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MAX_FORM_DEPTH = 32  # forms drawn inside forms: real files stay far below
 _LINE_TOLERANCE = 1.0  # points: glyphs within this of a baseline are on it
 # Strings of dictionaries that hold free text: annotations, fields, bookmarks, links.
 _TEXT_KEYS = ("/Contents", "/T", "/RC", "/Subj", "/TU", "/TM", "/V", "/DV", "/Title", "/URI",
@@ -130,15 +143,26 @@ class PdfState:
 
 
 # -- read ---------------------------------------------------------------------------------
-def read(path: Path, scope_id: str, *, embedded: str = "refuse", **_options: str) -> Document:
+def read(path: Path, scope_id: str, *, embedded: str = "refuse", max_pages: int = 5000,
+         **options: object) -> Document:
+    try:
+        return _read(path, scope_id, embedded=embedded, max_pages=max_pages)
+    except _DAMAGED as exc:
+        raise RefusedError(f"PDF with damaged or unsupported content ({type(exc).__name__})") \
+            from None
+
+
+def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Document:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             raise RefusedError("encrypted PDF: it cannot be read")
         writer = PdfWriter(clone_from=reader)  # a full rewrite: no incremental revision stays
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except (*_DAMAGED, OSError):
         raise RefusedError("not a valid PDF (damaged or unreadable)") from None
     root = writer.root_object
+    if len(writer.pages) > max_pages:
+        raise RefusedError(f"PDF of more than {max_pages} pages (limits.max_pages)")
     _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
@@ -294,7 +318,12 @@ def _fonts(fonts: DictionaryObject | None) -> dict[str, Font]:
 
 
 def _read_streams(owner: DictionaryObject, writer: PdfWriter,
-                  inherited_fonts: DictionaryObject | None = None) -> list[_Stream]:
+                  inherited_fonts: DictionaryObject | None = None,
+                  path: tuple[int, ...] = ()) -> list[_Stream]:
+    """The owner's content stream and, depth first, those of the forms it draws; a form
+    that draws itself, directly or not, or forms nested too deep, are refused."""
+    if len(path) > MAX_FORM_DEPTH:
+        raise RefusedError(f"PDF with form XObjects nested more than {MAX_FORM_DEPTH} deep")
     contents = owner.get_contents() if hasattr(owner, "get_contents") else ContentStream(owner, writer)
     if contents is None:
         return []
@@ -361,10 +390,14 @@ def _read_streams(owner: DictionaryObject, writer: PdfWriter,
         elif op in ("BDC", "DP") and len(operands) > 1 and isinstance(operands[1], DictionaryObject):
             stream.marked.append(operands[1])
         elif op == "Do" and xobjects is not None:
-            xobject = xobjects.get_object().get(operands[0])
-            xobject = xobject.get_object() if xobject is not None else None
+            reference = xobjects.get_object().raw_get(operands[0]) \
+                if operands[0] in xobjects.get_object() else None
+            xobject = reference.get_object() if reference is not None else None
             if xobject is not None and xobject.get("/Subtype") == "/Form":
-                streams += _read_streams(xobject, writer, font_dictionary)
+                number = reference.idnum if isinstance(reference, IndirectObject) else id(xobject)
+                if number in path:
+                    raise RefusedError("PDF with a form XObject that draws itself (a cycle)")
+                streams += _read_streams(xobject, writer, font_dictionary, (*path, number))
     return streams
 
 
@@ -466,6 +499,14 @@ def _rename_destinations(writer: PdfWriter, renamed: dict[str, str]) -> None:
 
 # -- write --------------------------------------------------------------------------------
 def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
+    try:
+        _write(document, edits, dst)
+    except _DAMAGED as exc:
+        raise RefusedError(f"PDF that cannot be rewritten safely ({type(exc).__name__})") \
+            from None
+
+
+def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
     state: PdfState = document.state
     renamed: dict[str, str] = {}
     for target, block_edits in zip(state.targets, edits, strict=True):
