@@ -130,3 +130,39 @@ def test_known_key_is_relative_to_its_file(deidentifier: Deidentifier, tmp_path:
     no_clue = "Bilan fait, quintard revue ce jour."  # lowercase, no title, no label
     assert "quintard" in deidentifier.pseudonymize_text(no_clue).text
     assert "quintard" not in known.pseudonymize_text(no_clue).text.lower()
+
+
+def test_resource_limits_refuse_with_their_reason(deidentifier: Deidentifier, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import docx_traps
+    import pdf_traps
+
+    pdf_traps.build_header_footer(tmp_path / "three_pages.pdf")
+    docx_traps.build_trap_docx(tmp_path / "many_parts.docx")
+    cases = [("[limits]\nmax_pages = 2\n", "three_pages.pdf", "limits.max_pages"),
+             ("[limits]\nmax_parts = 5\n", "many_parts.docx", "limits.max_parts"),
+             ("[limits]\nmax_unpacked_mb = 1\n", "many_parts.docx", None)]
+    for toml, name, reason in cases:
+        report = configured(deidentifier, tmp_path, toml).pseudonymize_file(
+            tmp_path / name, tmp_path / "out" / name)
+        if reason is not None:
+            assert report.status == "refused" and reason in report.reason, (toml, report.reason)
+    from deident.formats import text as text_format
+
+    original = text_format.read
+    monkeypatch.setattr(text_format, "read", lambda *a, **k: (time.sleep(3), original(*a, **k))[1])
+    (tmp_path / "slow.txt").write_text("Vu M. Lucien FAUCHEUX.", encoding="utf-8")
+    report = configured(deidentifier, tmp_path, "[limits]\nmax_seconds = 1\n").pseudonymize_file(
+        tmp_path / "slow.txt", tmp_path / "out" / "slow.txt")
+    assert report.status == "refused" and "limits.max_seconds" in report.reason
+    assert not (tmp_path / "out" / "slow.txt").exists()
+
+
+def test_cli_limit_flags(tmp_path: Path) -> None:
+    from deident.cli import _limits
+
+    assert _limits(["max_pages=10000", "max_seconds=30"]) == {"max_pages": 10000, "max_seconds": 30}
+    with pytest.raises(Exception, match="--limit"):
+        _limits(["pages=3"])

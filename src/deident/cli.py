@@ -106,6 +106,19 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     return int(index), int(count)
 
 
+_LIMITS = ("max_file_mb", "max_pages", "max_parts", "max_unpacked_mb", "max_seconds")
+
+
+def _limits(values: list[str] | None) -> dict[str, int]:
+    limits = {}
+    for value in values or []:
+        name, _, number = value.partition("=")
+        if name not in _LIMITS or not number.isdigit():
+            raise UsageError(f"--limit takes NAME=N with NAME one of {', '.join(_LIMITS)}")
+        limits[name] = int(number)
+    return limits
+
+
 def _operators(values: list[str] | None) -> dict[str, str] | None:
     if not values:
         return None
@@ -129,6 +142,9 @@ def pseudonymize(
     known: KnownOption = None,
     operator: OperatorOption = None,
     disable: DisableOption = None,
+    limit: Annotated[list[str] | None, typer.Option(
+        "--limit", help="NAME=N to raise a resource limit: max_file_mb, max_pages, max_parts, "
+                        "max_unpacked_mb, max_seconds (repeatable) (config key: limits).")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes for a folder, each loading the pipeline once "
              "(default: the number of CPUs).")] = None,
@@ -155,6 +171,8 @@ def pseudonymize(
             embedded=embedded and embedded.value, images=images and images.value, known=known,
             operators=_operators(operator),
             entities={t.strip().upper(): False for t in disable} if disable else None)
+        for name, value in _limits(limit).items():
+            config = config.with_overrides(f"CLI --limit {name}", **{name: value})
         deidentifier = Deidentifier(key_file, config=config)
         if src == "-":
             _pseudonymize_stream(deidentifier, dst)
@@ -346,7 +364,9 @@ def config_show(config_file: ConfigOption = None) -> None:
 
 _TOML_NAMES = {"allow_terms": "allow.terms", "allow_regexes": "allow.regexes",
                "deny_terms": "deny.terms", "deny_regexes": "deny.regexes", "deny_type": "deny.type",
-               "max_file_mb": "limits.max_file_mb", "max_pages": "limits.max_pages"}
+               "max_file_mb": "limits.max_file_mb", "max_pages": "limits.max_pages",
+               "max_parts": "limits.max_parts", "max_unpacked_mb": "limits.max_unpacked_mb",
+               "max_seconds": "limits.max_seconds"}
 
 
 def config_rows(config: Config) -> list[tuple[str, str, str]]:
@@ -354,7 +374,7 @@ def config_rows(config: Config) -> list[tuple[str, str, str]]:
     rows = [(_TOML_NAMES.get(k, k), str(getattr(config, k)), k) for k in (
         "date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
         "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb",
-        "max_pages")]
+        "max_pages", "max_parts", "max_unpacked_mb", "max_seconds")]
     rows += [(f"entities.{t}", str(on).lower(), f"entities.{t}") for t, on in config.entities.items()]
     rows += [(f"operators.{t}", op, f"operators.{t}") for t, op in config.operators.items()]
     return rows

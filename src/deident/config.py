@@ -27,6 +27,9 @@ override it. Every key, with its default:
     [limits]
     max_file_mb = 200              # larger input files are refused
     max_pages = 5000               # PDFs with more pages are refused
+    max_parts = 5000               # DOCX packages with more parts are refused
+    max_unpacked_mb = 500          # DOCX packages inflating beyond this are refused
+    max_seconds = 600              # a file taking longer is refused
 
 (In pyproject.toml the same keys go under `[tool.deident]`, `[tool.deident.entities]`...)
 """
@@ -78,6 +81,9 @@ class Config:
     deny_type: str = "HOSPITAL_ID"
     max_file_mb: int = 200
     max_pages: int = 5000
+    max_parts: int = 5000
+    max_unpacked_mb: int = 500
+    max_seconds: int = 600
     # Where each value came from ("default", a file, "CLI --flag", "API argument").
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -169,7 +175,8 @@ def _table_key(table: str, sub: str, name: str, origin: str) -> str:
                               f"(one of {', '.join(ENTITY_TYPES)})")
         return f"{table}.{sub}"
     allowed = {"allow": ("terms", "regexes"), "deny": ("terms", "regexes", "type"),
-               "limits": ("max_file_mb", "max_pages")}[table]
+               "limits": ("max_file_mb", "max_pages", "max_parts", "max_unpacked_mb",
+                          "max_seconds")}[table]
     if sub not in allowed:
         raise ConfigError(f"{origin}: unknown key '{name}' (one of {', '.join(allowed)})")
     return sub if table == "limits" else f"{table}_{sub}"
@@ -217,7 +224,8 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
             raise fail(key, f"one of {', '.join(DATE_SCOPES)}")
         elif key in ("embedded", "images") and value not in POLICIES:
             raise fail(key, f"one of {', '.join(POLICIES)}")
-        elif key in ("max_date_shift_days", "max_file_mb", "max_pages") and (
+        elif key in ("max_date_shift_days", "max_file_mb", "max_pages", "max_parts",
+                     "max_unpacked_mb", "max_seconds") and (
                 not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise fail(key, "a positive integer")
         elif key == "threshold" and (not isinstance(value, (int, float)) or not 0 <= value <= 1):

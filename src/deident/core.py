@@ -3,11 +3,14 @@ texts, files and folders (read -> analyze -> pseudonymize -> write -> verify).""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -204,11 +207,14 @@ class Deidentifier:
             patient = self.known.patient_for(name) if self.known is not None else None
             scope = f"patient:{patient}" if patient is not None else (
                 scope_id if scope_id is not None else self._file_scope(src))
-            document = adapter.read(src, scope, embedded=self.embedded, images=self.images,
-                                    max_pages=self.config.max_pages)
-            edits, entities, originals = self.pseudonymize_document(document, name)
-            _write_verified(adapter, document, edits, originals, dst,
-                            self.analyzer.protected_spans)
+            with _time_limit(self.config.max_seconds):
+                document = adapter.read(
+                    src, scope, embedded=self.embedded, images=self.images,
+                    max_pages=self.config.max_pages, max_parts=self.config.max_parts,
+                    max_unpacked_mb=self.config.max_unpacked_mb)
+                edits, entities, originals = self.pseudonymize_document(document, name)
+                _write_verified(adapter, document, edits, originals, dst,
+                                self.analyzer.protected_spans)
             report.output = str(dst)
             report.pages = max(1, round(sum(len(b.text) for b in document.blocks) / 3000))
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
@@ -258,6 +264,26 @@ class Deidentifier:
         for entity in reversed(entities):
             masked = masked[:entity.start] + REDACT_LABELS.get(entity.type, "[?]") + masked[entity.end:]
         return new + dot + extension, masked + dot + extension
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """A file that takes longer than `seconds` is refused (a crafted file must not hang a
+    batch). Only the main thread of a process can be interrupted: elsewhere, no limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise RefusedError(f"took longer than {seconds} s (limits.max_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list[int]

@@ -159,17 +159,18 @@ class DocxState:
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "refuse",
-         **_options: object) -> Document:
+         max_parts: int = 5000, max_unpacked_mb: int = 500, **_options: object) -> Document:
     try:
-        return _read(path, scope_id, embedded, images)
+        return _read(path, scope_id, embedded, images, max_parts, max_unpacked_mb * 2**20)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
             UnicodeError) as exc:
         raise RefusedError(f"{KIND} with damaged or unsupported content "
                            f"({type(exc).__name__})") from None
 
 
-def _read(path: Path, scope_id: str, embedded: str, images: str) -> Document:
-    package = Package.open(path, KIND)
+def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
+          max_unpacked: int) -> Document:
+    package = Package.open(path, KIND, max_parts, max_unpacked)
     categories = _classify(package, embedded, images)
     for name, category in categories.items():
         if category == "wml":

@@ -59,14 +59,17 @@ class Package:
         self._xml: dict[str, etree._Element] = {}
 
     @classmethod
-    def open(cls, path: Path, kind: str) -> Package:
+    def open(cls, path: Path, kind: str, max_parts: int = 5000,
+             max_unpacked_bytes: int = MAX_TOTAL_BYTES) -> Package:
         with path.open("rb") as handle:
             if handle.read(len(OLE2_MAGIC)) == OLE2_MAGIC:
                 raise RefusedError(f"encrypted or password-protected {kind} (or a legacy "
                                    "binary Office file): it cannot be read")
         try:
             with zipfile.ZipFile(path) as archive:
-                return cls(_read_members(archive, kind))
+                if len(archive.infolist()) > max_parts:
+                    raise RefusedError(f"{kind} with more than {max_parts} parts (limits.max_parts)")
+                return cls(_read_members(archive, kind, max_unpacked_bytes))
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, ValueError,
                 NotImplementedError, struct.error, OSError):
             raise RefusedError(f"not a valid {kind} (damaged or truncated zip)") from None
@@ -187,7 +190,7 @@ class Package:
         return serialize_xml(self._xml[name]) if name in self._xml else self._raw[name]
 
 
-def _read_members(archive: zipfile.ZipFile, kind: str) -> dict[str, bytes]:
+def _read_members(archive: zipfile.ZipFile, kind: str, max_total: int) -> dict[str, bytes]:
     parts: dict[str, bytes] = {}
     total = 0
     for info in archive.infolist():
@@ -203,8 +206,9 @@ def _read_members(archive: zipfile.ZipFile, kind: str) -> dict[str, bytes]:
             raise RefusedError(f"{kind} with a part that inflates beyond safe limits "
                                "(zip bomb?)")
         total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise RefusedError(f"{kind} larger than {MAX_TOTAL_BYTES // 2**20} MB uncompressed")
+        if total > max_total:
+            raise RefusedError(f"{kind} larger than {max_total // 2**20} MB uncompressed "
+                               "(limits.max_unpacked_mb)")
         with archive.open(info) as member:
             data = member.read(info.file_size + 1)  # the header may lie: read no further
         if len(data) != info.file_size:
