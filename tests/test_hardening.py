@@ -210,3 +210,23 @@ def test_pypdf_logs_are_silenced() -> None:
 
     for name in ("pypdf", "pypdf._reader", "pypdf.generic._data_structures"):
         assert not logging.getLogger(name).isEnabledFor(logging.CRITICAL)
+
+
+def test_a_content_stream_inflating_to_hundreds_of_megabytes_is_refused(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, NumberObject, StreamObject
+
+    pdf_traps.build_helvetica(tmp_path / "base.pdf")
+    writer = PdfWriter(clone_from=tmp_path / "base.pdf")
+    bomb = StreamObject()
+    bomb._data = zlib.compress(b"q Q " * (120 * 2**20 // 4), 9)  # 120 MB in ~120 KB
+    bomb[NameObject("/Filter")] = NameObject("/FlateDecode")
+    bomb[NameObject("/Length")] = NumberObject(len(bomb._data))
+    page = writer.pages[0]
+    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(bomb)])
+    writer.write(tmp_path / "bomb.pdf")
+    report = deidentifier.pseudonymize_file(tmp_path / "bomb.pdf", tmp_path / "out" / "bomb.pdf")
+    assert report.status == "refused" and not (tmp_path / "out" / "bomb.pdf").exists()
