@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench eval lint clean
+.PHONY: install demo test bench eval lint docs clean
 
 install: $(STAMP)
 
@@ -38,6 +38,9 @@ bench: install
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test
+
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d build/site
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
