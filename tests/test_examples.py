@@ -32,5 +32,17 @@ def test_batch_script(key_file: Path, tmp_path: Path) -> None:
 
 def test_the_example_pre_commit_config_is_valid() -> None:
     pre_commit = Path(sys.executable).parent / "pre-commit"
-    subprocess.run([str(pre_commit), "validate-config", str(ROOT / "examples" / "pre-commit-config.yaml")],
+    subprocess.run([str(pre_commit), "validate-config", str(ROOT / "examples" / ".pre-commit-config.yaml")],
                    check=True, capture_output=True)
+
+
+def test_spark_job(key_file: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "spark_job.py"),
+                           str(ROOT / "examples" / "documents"), str(tmp_path / "out")],
+                          capture_output=True, text=True, env=_env(key_file))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out" / "courrier.pdf").exists() and (tmp_path / "out-report.parquet").exists()
+
+
+def test_slurm_script_is_valid_bash() -> None:
+    subprocess.run(["bash", "-n", str(ROOT / "examples" / "slurm_array.sh")], check=True)
