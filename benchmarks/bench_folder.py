@@ -16,12 +16,12 @@ from pathlib import Path
 
 import docx
 from reportlab.pdfgen.canvas import Canvas
+from results import write_section
 
 from deident import Deidentifier
 from deident.batch import _execute, _plan, _State, state_path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = "## Folder runs (local backend)"
 
 
@@ -95,11 +95,7 @@ def main() -> None:
               f"{steady:.2f}× after start-up. Peak RSS: {worker_rss:.0f} MB per worker process, "
               f"{parent_rss:.0f} MB for the parent (which also ran the 1-worker pass)."]
     section = "\n".join(lines) + "\n"
-    previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    head, _, tail = previous.partition(TITLE)
-    rest = tail.split("\n## ", 1)[1] if "\n## " in tail else ""
-    kept = head.rstrip("\n") + ("\n\n## " + rest.rstrip("\n") if rest else "")
-    RESULTS.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    write_section(TITLE, section)
     print(section)
 
 

@@ -13,8 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = "## deident scan (pre-commit hook)"
 
 
@@ -48,11 +49,7 @@ def main() -> None:
              "| mode | wall time (s) | findings |", "|---|---:|---:|"]
     lines += [f"| {mode} | {seconds:.2f} | {count} |" for mode, (seconds, count) in times.items()]
     section = "\n".join(lines) + "\n"
-    previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    head, _, tail = previous.partition(TITLE)
-    rest = tail.split("\n## ", 1)[1] if "\n## " in tail else ""
-    kept = head.rstrip("\n") + ("\n\n## " + rest.rstrip("\n") if rest else "")
-    RESULTS.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    write_section(TITLE, section)
     print(section)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from results import write_section
+
 from deident.analyzer import Analyzer
 from deident.config import Config
 from deident.evaluation import read_brat, score
@@ -16,7 +18,6 @@ from deident.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "evaluation" / "corpus" / "dev"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = "## Known identities (dev corpus)"
 
 
@@ -46,9 +47,7 @@ def main() -> None:
               f"{known['fully_redacted_documents']:.3f}; allow-list survival "
               f"{without['allow_list_survival']:.3f} → {known['allow_list_survival']:.3f}."]
     section = "\n".join(lines) + "\n"
-    previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    kept = previous.split(TITLE)[0].rstrip("\n")
-    RESULTS.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    write_section(TITLE, section)
     print(section)
 
 

@@ -146,16 +146,16 @@ def _execute(deidentifier: Deidentifier, src: Path, dst: Path, tasks: Iterable[T
             yield resumed if resumed is not None else process(deidentifier, src, dst, task)
         return
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads
+    worker_args = (deidentifier._key, deidentifier.config, deidentifier.analyzer.model_name)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(deidentifier._key, deidentifier.config,
-                                       deidentifier.analyzer.model_name)) as pool:
+                             initargs=worker_args) as pool:
         in_flight: set[Future] = set()
         for task in tasks:
             resumed = state.resumed(task, src, dst)
             if resumed is not None:
                 yield resumed
                 continue
-            in_flight.add(pool.submit(_work, src, dst, task))
+            in_flight.add(pool.submit(_work, src, dst, task, *worker_args))
             if len(in_flight) >= workers * _IN_FLIGHT_PER_WORKER:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in done)
@@ -182,20 +182,18 @@ def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> Fil
     return report
 
 
-_WORKER: Deidentifier | None = None
-
-
 def _start_worker(key: bytes, config: Config, model_name: str) -> None:
     """Once per worker process: the pipeline is loaded here, then reused for every file."""
-    global _WORKER
-    from deident.core import Deidentifier
+    from deident.core import shared_deidentifier
 
-    _WORKER = Deidentifier(key=key, config=config, model_name=model_name)
+    shared_deidentifier(key, config=config, model_name=model_name)
 
 
-def _work(src: Path, dst: Path, task: Task) -> FileReport:
-    assert _WORKER is not None
-    return process(_WORKER, src, dst, task)
+def _work(src: Path, dst: Path, task: Task, key: bytes, config: Config, model_name: str
+          ) -> FileReport:
+    from deident.core import shared_deidentifier
+
+    return process(shared_deidentifier(key, config=config, model_name=model_name), src, dst, task)
 
 
 def _scope_id(deidentifier: Deidentifier, relative: Path) -> str:

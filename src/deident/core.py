@@ -171,9 +171,7 @@ class Deidentifier:
         """Replacements per block, the entities (joined-text coordinates) and the original
         values the output must not contain. `name`: the document's path, for the known
         identities scoped to it."""
-        joined, offsets = document.joined()
-        found = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
-        entities = self._decide(joined, found, name)
+        joined, offsets, entities = self.detect(document, name)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
         edits = []
@@ -187,6 +185,14 @@ class Deidentifier:
             edits.append(self.anonymizer.replacements(block.text, local, session))
         originals = {joined[e.start:e.end] for e in entities if e.type != DATE}
         return edits, entities, originals
+
+    def detect(self, document: Document, name: str | None = None
+               ) -> tuple[str, list[int], list[Entity]]:
+        """The document's blocks as one text, each block's offset in it, and the entities to
+        replace there (analysis, whole-block entities, then the project's policy)."""
+        joined, offsets = document.joined()
+        found = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
+        return joined, offsets, self._decide(joined, found, name)
 
     # -- files and folders ---------------------------------------------------------------
     def pseudonymize_file(self, src: str | Path, dst: str | Path, *,
@@ -264,6 +270,21 @@ class Deidentifier:
         for entity in reversed(entities):
             masked = masked[:entity.start] + REDACT_LABELS.get(entity.type, "[?]") + masked[entity.end:]
         return new + dot + extension, masked + dot + extension
+
+
+_PER_PROCESS: dict[tuple, Deidentifier] = {}
+
+
+def shared_deidentifier(key: bytes | None = None, key_file: str | Path | None = None, *,
+                        config: Config | None = None, model_name: str = DEFAULT_MODEL,
+                        fast: bool = False) -> Deidentifier:
+    """One Deidentifier per process and set of arguments: pool workers, Spark Python
+    workers and repeated scans load the pipeline once."""
+    cache_key = (key, str(key_file), repr(config), model_name, fast)
+    if cache_key not in _PER_PROCESS:
+        _PER_PROCESS[cache_key] = Deidentifier(key_file, key=key, config=config,
+                                               model_name=model_name, fast=fast)
+    return _PER_PROCESS[cache_key]
 
 
 @contextlib.contextmanager

@@ -54,17 +54,10 @@ class Unreadable:
     reason: str
 
 
-_DEIDENTIFIERS: dict[tuple, object] = {}  # one pipeline per process (tests call main often)
-
-
 def _deidentifier(key_file: Path | None, fast: bool, config_file: Path | None):
-    from deident.core import Deidentifier
+    from deident.core import shared_deidentifier
 
-    config = load_config(path=config_file)
-    cache_key = (str(key_file), fast, repr(config))
-    if cache_key not in _DEIDENTIFIERS:
-        _DEIDENTIFIERS[cache_key] = Deidentifier(key_file, config=config, fast=fast)
-    return _DEIDENTIFIERS[cache_key]
+    return shared_deidentifier(key_file=key_file, config=load_config(path=config_file), fast=fast)
 
 
 def iter_paths(paths: Sequence[Path]) -> Iterator[Path]:
@@ -85,30 +78,21 @@ def fingerprint(key: bytes, entity_type: str, value: str) -> str:
 
 def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Unreadable:
     """Findings of one file, or why it could not be read."""
+    adapter = text_format if path.suffix.lower() in TEXT_LIKE else ADAPTERS[path.suffix.lower()]
     try:
-        if path.suffix.lower() in TEXT_LIKE:
-            text, _ = text_format.decode(path.read_bytes())
-            blocks = [(text, None)]
-        else:
-            document = ADAPTERS[path.suffix.lower()].read(path, path.as_posix())
-            blocks = [(b.text, b.locator) for b in document.blocks]
+        document = adapter.read(path, path.as_posix())
     except DeidentError as exc:
         return Unreadable(path.as_posix(), str(exc))
     except Exception as exc:  # fail closed, and quote nothing of the file
         return Unreadable(path.as_posix(), type(exc).__name__)
-    joined = "\n\n".join(text for text, _ in blocks)
-    starts, position = [], 0
-    for text, _ in blocks:
-        starts.append(position)
-        position += len(text) + 2
-    found = deidentifier._decide(joined, deidentifier.analyzer.analyze(joined), path.as_posix())
+    joined, starts, found = deidentifier.detect(document, path.as_posix())
     key = deidentifier._key
     findings = []
     for entity in found:
         value = joined[entity.start:entity.end]
         block = bisect.bisect_right(starts, entity.start) - 1
-        text, locator = blocks[block]
-        if locator is None:
+        text, locator = document.blocks[block].text, document.blocks[block].locator
+        if adapter is text_format:  # a line number
             location = f"{text.count(chr(10), 0, entity.start - starts[block]) + 1}"
         else:
             location = locator

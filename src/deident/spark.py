@@ -26,13 +26,10 @@ if TYPE_CHECKING:
     import pandas
     from pyspark.sql import SparkSession
 
-    from deident.config import Config
     from deident.core import Deidentifier
 
 REPORT_SCHEMA = ("source string, output string, status string, reason string, entities string, "
                  "seconds double, input_sha256 string, output_sha256 string, pages long")
-
-_EXECUTOR: dict[tuple[bytes, str], Deidentifier] = {}  # one pipeline per Python worker
 
 
 def run_spark(deidentifier: Deidentifier, src: Path, dst: Path, spark: SparkSession, *,
@@ -49,7 +46,9 @@ def run_spark(deidentifier: Deidentifier, src: Path, dst: Path, spark: SparkSess
     source, target = str(src.resolve()), str(dst.resolve())
 
     def run_partition(frames: Iterator[pandas.DataFrame]) -> Iterator[pandas.DataFrame]:
-        worker = _executor_deidentifier(key, config, model)
+        from deident.core import shared_deidentifier
+
+        worker = shared_deidentifier(key, config=config, model_name=model)  # once per worker
         for frame in frames:
             rows = [_row(process(worker, Path(source), Path(target), Task(**task)))
                     for task in frame.to_dict("records")]
@@ -89,15 +88,6 @@ def local_session(workers: int = 2, master: str | None = None) -> SparkSession:
             .config("spark.ui.enabled", "false")
             .config("spark.python.worker.reuse", "true")
             .getOrCreate())
-
-
-def _executor_deidentifier(key: bytes, config: Config, model: str) -> Deidentifier:
-    from deident.core import Deidentifier
-
-    cache_key = (key, repr(config))
-    if cache_key not in _EXECUTOR:
-        _EXECUTOR[cache_key] = Deidentifier(key=key, config=config, model_name=model)
-    return _EXECUTOR[cache_key]
 
 
 def _row(report: FileReport) -> dict:

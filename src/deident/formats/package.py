@@ -186,9 +186,6 @@ class Package:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
 
-    def serialized(self, name: str) -> bytes:
-        return serialize_xml(self._xml[name]) if name in self._xml else self._raw[name]
-
 
 def _read_members(archive: zipfile.ZipFile, kind: str, max_total: int) -> dict[str, bytes]:
     parts: dict[str, bytes] = {}
