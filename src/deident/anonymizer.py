@@ -9,6 +9,7 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import InvalidParamError, OperatorConfig, RecognizerResult
 from presidio_anonymizer.operators import Operator, OperatorType
 
+from deident.document import Replacement, splice
 from deident.entities import Entity
 from deident.pseudonyms import DocumentSession
 
@@ -68,19 +69,6 @@ class SurrogateAnonymizer:
             edits.extend((r.start + start, r.end + start, item.text)
                          for r, item in zip(results, items, strict=True))
         return edits
-
-
-Replacement = tuple[int, int, str]
-
-
-def splice(text: str, edits: list[Replacement]) -> str:
-    """`text` with sorted, non-overlapping (start, end, new) replacements applied."""
-    pieces, position = [], 0
-    for start, end, new in edits:
-        pieces += [text[position:start], new]
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def _merge_spaced(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -55,7 +55,8 @@ REDACT_LABELS = {
     "PERSON": "[NOM]", "FR_NIR": "[NIR]", "PHONE": "[TÉLÉPHONE]", "EMAIL": "[COURRIEL]",
     "URL": "[URL]", "DATE": "[DATE]", "ADDRESS": "[ADRESSE]", "ZIP_CITY": "[CODE POSTAL VILLE]",
     "CITY": "[VILLE]", "HOSPITAL_ID": "[IDENTIFIANT]", "RPPS": "[RPPS]", "FINESS": "[FINESS]",
-    "IBAN": "[IBAN]",
+    "IBAN": "[IBAN]", "HOSPITAL": "[ÉTABLISSEMENT]", "VEHICLE_PLATE": "[IMMATRICULATION]",
+    "PAYMENT_CARD": "[CARTE]",
 }
 DEFAULT = "default"
 

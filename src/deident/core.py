@@ -20,9 +20,9 @@ from pathlib import Path
 import regex
 
 from deident.analyzer import Analyzer, Spans
-from deident.anonymizer import Replacement, SurrogateAnonymizer
+from deident.anonymizer import SurrogateAnonymizer
 from deident.config import REDACT_LABELS, Config, load_config
-from deident.document import Document
+from deident.document import Document, Replacement
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for

@@ -7,6 +7,19 @@ from typing import Any
 
 BLOCK_SEPARATOR = "\n\n"
 
+# (start, end, new text) in a block's coordinates: what an adapter writes back.
+Replacement = tuple[int, int, str]
+
+
+def splice(text: str, edits: list[Replacement]) -> str:
+    """`text` with sorted, non-overlapping (start, end, new) replacements applied."""
+    pieces, position = [], 0
+    for start, end, new in edits:
+        pieces += [text[position:start], new]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
 
 @dataclass(frozen=True)
 class Block:

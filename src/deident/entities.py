@@ -17,10 +17,13 @@ HOSPITAL_ID = "HOSPITAL_ID"
 RPPS = "RPPS"
 FINESS = "FINESS"
 IBAN = "IBAN"
+HOSPITAL = "HOSPITAL"  # a named hospital, clinic or care home
+VEHICLE_PLATE = "VEHICLE_PLATE"
+PAYMENT_CARD = "PAYMENT_CARD"
 
 ENTITY_TYPES: tuple[str, ...] = (
     PERSON, FR_NIR, PHONE, EMAIL, URL, DATE, ADDRESS, ZIP_CITY, CITY,
-    HOSPITAL_ID, RPPS, FINESS, IBAN,
+    HOSPITAL_ID, RPPS, FINESS, IBAN, HOSPITAL, VEHICLE_PLATE, PAYMENT_CARD,
 )
 
 # spaCy's own labels, kept apart from the rule-based ones until cleaned: Presidio drops

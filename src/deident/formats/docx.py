@@ -19,8 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from deident.anonymizer import Replacement, splice
-from deident.document import Block, Document
+from deident.document import Block, Document, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
 from deident.formats.image_metadata import strip_metadata

@@ -45,8 +45,7 @@ from pypdf.generic import (
 )
 from pypdf.generic._font import Font
 
-from deident.anonymizer import Replacement, splice
-from deident.document import Block, Document
+from deident.document import Block, Document, Replacement, splice
 from deident.errors import RefusedError
 
 KIND = "PDF"

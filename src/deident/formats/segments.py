@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deident.anonymizer import Replacement
+from deident.document import Replacement
 
 _WORD = re.compile(r"\S+")
 

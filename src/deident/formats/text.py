@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deident.anonymizer import Replacement, splice
-from deident.document import Block, Document
+from deident.document import Block, Document, Replacement, splice
 from deident.errors import RefusedError
 
 UTF8_BOM = b"\xef\xbb\xbf"
