@@ -1,0 +1,113 @@
+"""What a column holds, from its header as hospital exports write it ("Nom de naissance",
+"DDN", "N° SS", "prénom", "Tél."), in French or English, case and accents ignored.
+
+One table serves every reader of tabular data: known-identity exports (`known.py`),
+spreadsheets and CSV files, tables in documents. Headers are folded (lowercase, no
+accents, punctuation and underscores read as spaces) before the look-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from deident.entities import (
+    ADDRESS,
+    CITY,
+    DATE,
+    EMAIL,
+    FR_NIR,
+    HOSPITAL_ID,
+    PERSON,
+    PHONE,
+    ZIP_CITY,
+)
+from deident.normalize import strip_accents
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """`entity_type` of every cell; `field` is the known-identities column it feeds;
+    `role` tells a surname ("last") from a first name ("first") for PERSON columns."""
+
+    entity_type: str
+    field: str
+    role: str = ""
+
+
+_LAST = ColumnType(PERSON, "last_names", "last")
+_FIRST = ColumnType(PERSON, "first_names", "first")
+_BIRTH = ColumnType(DATE, "birth_date")
+_NIR = ColumnType(FR_NIR, "nir")
+_ID = ColumnType(HOSPITAL_ID, "patient_id")
+_OTHER_ID = ColumnType(HOSPITAL_ID, "")
+_ADDRESS = ColumnType(ADDRESS, "address")
+_POSTCODE = ColumnType(ZIP_CITY, "postcode")
+_CITY = ColumnType(CITY, "city")
+_PHONE = ColumnType(PHONE, "phones")
+_EMAIL = ColumnType(EMAIL, "emails")
+_PERSON = ColumnType(PERSON, "")  # a doctor, a relative: a person, not the patient's record
+_DATE = ColumnType(DATE, "")
+
+# Folded header -> type. Written as people write headers; the fold does the rest.
+_ALIASES: dict[str, ColumnType] = {
+    **dict.fromkeys((
+        "nom", "noms", "nom de famille", "nom de naissance", "nom naissance", "nom jeune fille",
+        "nom de jeune fille", "nom d usage", "nom usage", "nom usuel", "nom marital",
+        "nom patient", "nom du patient", "nom de la patiente", "last name", "last names",
+        "lastname", "surname", "family name", "last_names"), _LAST),
+    **dict.fromkeys((
+        "prenom", "prenoms", "prenom patient", "prenom du patient", "first name",
+        "first names", "firstname", "given name", "forename", "first_names"), _FIRST),
+    **dict.fromkeys((
+        "ddn", "date de naissance", "date naissance", "naissance", "ne le", "nee le",
+        "ne e le", "date of birth", "birth date", "birthdate", "dob", "birth_date"), _BIRTH),
+    **dict.fromkeys((
+        "nir", "num secu", "numero secu", "n secu", "no secu", "secu", "n ss", "no ss", "nss",
+        "num ss", "numero ss", "numero de securite sociale", "n de securite sociale",
+        "securite sociale", "ins", "matricule ins", "social security number"), _NIR),
+    **dict.fromkeys((
+        "ipp", "patient id", "id patient", "identifiant patient", "identifiant", "nip",
+        "numero patient", "n patient", "patient_id"), _ID),
+    **dict.fromkeys((
+        "nda", "n dossier", "numero de dossier", "no dossier", "dossier", "n sejour",
+        "numero de sejour", "episode", "iep"), _OTHER_ID),
+    **dict.fromkeys((
+        "adresse", "adresse postale", "adresse patient", "domicile", "rue", "voie",
+        "address", "street", "street address"), _ADDRESS),
+    **dict.fromkeys((
+        "cp", "code postal", "codepostal", "postcode", "post code", "zip", "zip code"),
+        _POSTCODE),
+    **dict.fromkeys((
+        "ville", "commune", "localite", "ville de residence", "lieu de naissance",
+        "ville de naissance", "city", "town", "birthplace"), _CITY),
+    **dict.fromkeys((
+        "tel", "telephone", "tel portable", "portable", "mobile", "tel domicile", "fax",
+        "telephones", "phone", "phones", "phone number"), _PHONE),
+    **dict.fromkeys((
+        "mail", "mails", "email", "e mail", "emails", "courriel", "adresse mail",
+        "adresse email", "adresse e mail", "adresse electronique"), _EMAIL),
+    **dict.fromkeys((
+        "medecin", "medecin traitant", "medecin referent", "praticien", "prescripteur",
+        "redacteur", "auteur", "signataire", "interne", "infirmier", "infirmiere",
+        "personne a prevenir", "personne de confiance", "doctor", "physician"), _PERSON),
+    **dict.fromkeys((
+        "date", "date d entree", "date de sortie", "date d admission", "date de consultation",
+        "date du prelevement", "date de prelevement", "date d hospitalisation",
+        "date de deces", "date d inclusion", "date de l examen"), _DATE),
+}
+_NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+# "Nom (1)", "Nom :" and "N°" read the same as "Nom", "N"
+_NUMBER_SIGN = regex.compile(r"\b(n|no)\s*°")
+
+
+def fold_header(header: str) -> str:
+    text = regex.sub(r"(?<=\p{Ll})(?=\p{Lu})", " ", header.strip().lstrip("\ufeff"))  # dateNaissance
+    text = strip_accents(_NUMBER_SIGN.sub(r"\1 ", text.lower()))
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def column_type(header: str) -> ColumnType | None:
+    """The type of the cells under `header`, or None when the header names none."""
+    return _ALIASES.get(fold_header(header))
