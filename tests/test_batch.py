@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -142,3 +143,43 @@ def test_local_and_spark_backends_give_the_same_reports_and_outputs(
     assert _digests(tmp_path / "local") == _digests(tmp_path / "spark")
     parquet = spark.read.parquet(str(tmp_path / "report.parquet"))
     assert parquet.count() == 7 and {"source", "status", "input_sha256"} <= set(parquet.columns)
+
+
+def test_forked_workers_write_what_one_process_writes(
+        export: Path, deidentifier: Deidentifier, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked after the pipeline is loaded give byte-identical outputs and the same
+    report as the in-process run (the folder is small: thresholds lowered to use a pool)."""
+    from deident import batch
+
+    single = deidentifier.pseudonymize_folder(export, tmp_path / "one", workers=1)
+    monkeypatch.setattr(batch, "SMALL_FOLDER_BYTES", 0)
+    monkeypatch.setattr(batch, "FILES_PER_WORKER", 1)
+    forked_pids: set[int] = set()
+    real_process = batch.process
+
+    def process_and_note_pid(*args: object) -> object:
+        report = real_process(*args)
+        report.reason += f"@pid{os.getpid()}"
+        return report
+
+    monkeypatch.setattr(batch, "process", process_and_note_pid)
+    pooled = deidentifier.pseudonymize_folder(export, tmp_path / "two", workers=2)
+    for report in pooled.files:
+        report.reason, _, pid = report.reason.rpartition("@pid")
+        forked_pids.add(int(pid))
+    assert forked_pids and os.getpid() not in forked_pids  # the work ran in workers
+    assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
+    strip = [(f.source, f.output, f.status, f.reason, f.entities, f.output_sha256)
+             for f in single.files]
+    assert strip == [(f.source, f.output, f.status, f.reason, f.entities, f.output_sha256)
+                     for f in pooled.files]
+
+
+def test_no_more_workers_than_work() -> None:
+    from deident.batch import FILES_PER_WORKER, SMALL_FOLDER_BYTES, workers_for
+
+    assert workers_for(8, files=1, total_bytes=10 * SMALL_FOLDER_BYTES) == 1
+    assert workers_for(8, files=500, total_bytes=SMALL_FOLDER_BYTES - 1) == 1
+    assert workers_for(8, files=3 * FILES_PER_WORKER, total_bytes=10 * SMALL_FOLDER_BYTES) == 3
+    assert workers_for(2, files=500, total_bytes=10 * SMALL_FOLDER_BYTES) == 2

@@ -10,11 +10,28 @@ For many texts or files, build one `deident.Deidentifier(key_file=...)` and reus
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
+from typing import TYPE_CHECKING
 
-from deident.core import Deidentifier, FileReport, FolderReport, Result
 from deident.entities import ENTITY_TYPES, Entity
 from deident.errors import DeidentError, KeyFileError, RefusedError
+
+if TYPE_CHECKING:
+    from deident.core import Deidentifier, FileReport, FolderReport, Result
+
+# The pipeline's modules (spaCy, Presidio) load on first use, not on `import deident`:
+# `deident --help`, `keygen` and `config show` start in a fraction of a second.
+_LAZY = {name: "deident.core" for name in ("Deidentifier", "FileReport", "FolderReport", "Result")}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'deident' has no attribute {name!r}")
+
 
 __all__ = [
     "ENTITY_TYPES",
@@ -33,6 +50,8 @@ __version__ = "0.1.0"
 
 @cache
 def _default_deidentifier() -> Deidentifier:
+    from deident.core import Deidentifier
+
     return Deidentifier()
 
 

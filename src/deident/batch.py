@@ -13,19 +13,22 @@ folder name that holds personal data.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deident.core import FileReport, FolderReport
-from deident.errors import DeidentError
+from deident.errors import UsageError
 from deident.formats import ADAPTERS
 
 if TYPE_CHECKING:
@@ -34,10 +37,13 @@ if TYPE_CHECKING:
 
 TEMPORARY_PREFIX = ".deident-"  # see core._write_verified
 _IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep them busy, bounded
-
-
-class UsageError(DeidentError):
-    """The command was asked something it must not do (e.g. DST inside SRC)."""
+# Below these, extra workers cost more than they save (see workers_for).
+FILES_PER_WORKER = 4
+SMALL_FOLDER_BYTES = 64 * 1024
+# The parent's Deidentifier, inherited by forked workers (set only while a pool runs).
+_FORKED: Deidentifier | None = None
+# A running pool and the function its workers run on (src, dst, task).
+_Pool = tuple[ProcessPoolExecutor, Callable[..., FileReport]]
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,12 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
         state = _State(state_path(dst), resume)
         if resume:
             _remove_temporaries(dst)
+        files, total_bytes = _measure(src, shard)
+        workers = workers_for(workers, files, total_bytes)
         tasks = _plan(deidentifier, src, shard)
-        with _Progress(progress, _count(src, shard)) as bar:
-            for file_report in _execute(deidentifier, src, dst, tasks, workers, state):
+        # The pool first: its workers fork before the progress bar starts a thread.
+        with _pool(deidentifier, workers) as pool, _Progress(progress, files) as bar:
+            for file_report in _execute(deidentifier, src, dst, tasks, workers, state, pool):
                 report.files.append(file_report)
                 state.record(file_report)
                 bar.advance(file_report)
@@ -138,30 +147,70 @@ def _plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
 
 
 def _execute(deidentifier: Deidentifier, src: Path, dst: Path, tasks: Iterable[Task],
-             workers: int, state: _State) -> Iterator[FileReport]:
+             workers: int, state: _State, pool: _Pool | None = None) -> Iterator[FileReport]:
     """Reports as files finish; at most a few tasks per worker are queued at a time."""
     if workers <= 1:
         for task in tasks:
             resumed = state.resumed(task, src, dst)
             yield resumed if resumed is not None else process(deidentifier, src, dst, task)
         return
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads
-    worker_args = (deidentifier._key, deidentifier.config, deidentifier.analyzer.model_name)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=worker_args) as pool:
+    with contextlib.ExitStack() as stack:
+        executor, work = pool if pool is not None else stack.enter_context(
+            _pool(deidentifier, workers))
         in_flight: set[Future] = set()
         for task in tasks:
             resumed = state.resumed(task, src, dst)
             if resumed is not None:
                 yield resumed
                 continue
-            in_flight.add(pool.submit(_work, src, dst, task, *worker_args))
+            in_flight.add(executor.submit(work, src, dst, task))
             if len(in_flight) >= workers * _IN_FLIGHT_PER_WORKER:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in done)
         while in_flight:
             done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             yield from (future.result() for future in done)
+
+
+def workers_for(workers: int, files: int, total_bytes: int) -> int:
+    """No more workers than there is work: each needs a few files, and a small folder runs
+    in this process (a worker costs more than it saves there)."""
+    if total_bytes < SMALL_FOLDER_BYTES:
+        return 1
+    return max(1, min(workers, files // FILES_PER_WORKER))
+
+
+@contextlib.contextmanager
+def _pool(deidentifier: Deidentifier, workers: int) -> Iterator[_Pool | None]:
+    """None for one worker (this process does the work); else a process pool whose
+    workers already hold the loaded pipeline.
+
+    Where the platform forks (Linux), the workers are forked from this process after the
+    pipeline is loaded: they share its memory copy-on-write and start in milliseconds.
+    `gc.freeze()` keeps the collector from touching (and so copying) those objects in the
+    workers. Elsewhere each spawned worker loads the pipeline once."""
+    global _FORKED
+    if workers <= 1:
+        yield None
+        return
+    if "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = deidentifier
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")
+                                     ) as pool:
+                # With "fork", 3.11+ starts every worker at the first submit: do it now,
+                # before any thread of ours (a progress bar) exists to be forked.
+                pool.submit(os.getpid).result()
+                yield pool, _work_forked
+        finally:
+            _FORKED = None
+            gc.unfreeze()
+        return
+    worker_args = (deidentifier._key, deidentifier.config, deidentifier.analyzer.model_name)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=worker_args) as pool:
+        yield pool, functools.partial(_work_spawned, *worker_args)
 
 
 def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> FileReport:
@@ -182,15 +231,20 @@ def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> Fil
     return report
 
 
+def _work_forked(src: Path, dst: Path, task: Task) -> FileReport:
+    assert _FORKED is not None, "a forked worker inherits the parent's Deidentifier"
+    return process(_FORKED, src, dst, task)
+
+
 def _start_worker(key: bytes, config: Config, model_name: str) -> None:
-    """Once per worker process: the pipeline is loaded here, then reused for every file."""
+    """Once per spawned worker process: the pipeline is loaded here, then reused."""
     from deident.core import shared_deidentifier
 
     shared_deidentifier(key, config=config, model_name=model_name)
 
 
-def _work(src: Path, dst: Path, task: Task, key: bytes, config: Config, model_name: str
-          ) -> FileReport:
+def _work_spawned(key: bytes, config: Config, model_name: str, src: Path, dst: Path, task: Task
+                  ) -> FileReport:
     from deident.core import shared_deidentifier
 
     return process(shared_deidentifier(key, config=config, model_name=model_name), src, dst, task)
@@ -210,9 +264,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _count(src: Path, shard: tuple[int, int] | None) -> int:
-    total = sum(1 for _ in iter_files(src))
-    return len(range(shard[0], total, shard[1])) if shard else total
+def _measure(src: Path, shard: tuple[int, int] | None) -> tuple[int, int]:
+    """How many files the run will see (of this shard), and their total size in bytes."""
+    files = total = 0
+    for index, path in enumerate(iter_files(src)):
+        if shard is None or index % shard[1] == shard[0]:
+            files += 1
+            total += path.stat().st_size
+    return files, total
 
 
 def _remove_temporaries(dst: Path) -> None:

@@ -9,18 +9,19 @@ import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from deident.batch import UsageError
 from deident.config import Config, ConfigError, load_config
-from deident.core import Deidentifier, FolderReport
-from deident.errors import DeidentError, KeyFileError
+from deident.errors import DeidentError, KeyFileError, UsageError
 from deident.formats import text as text_format
 from deident.keys import generate_key
+
+if TYPE_CHECKING:  # the pipeline loads inside the commands that need it: --help stays fast
+    from deident.core import Deidentifier, FolderReport
 
 app = typer.Typer(
     add_completion=False,
@@ -164,6 +165,8 @@ def pseudonymize(
 
     For a folder, a JSON report goes next to DST (DST-report.json) unless --report says
     where."""
+    from deident.core import Deidentifier, FolderReport
+
     _terminate_like_interrupt()
     try:
         config = _config(

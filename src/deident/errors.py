@@ -23,3 +23,7 @@ class RefusedError(DeidentError):
 
 class UnsupportedFormatError(RefusedError):
     """A file type deident has no adapter for."""
+
+
+class UsageError(DeidentError):
+    """The command was asked something it must not do (e.g. DST inside SRC)."""

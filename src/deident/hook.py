@@ -23,7 +23,7 @@ from pathlib import Path
 
 from deident.config import ConfigError, load_config
 from deident.errors import DeidentError, KeyFileError
-from deident.formats import ADAPTERS
+from deident.formats import ADAPTERS, adapter_for
 from deident.formats import text as text_format
 from deident.normalize import fold
 
@@ -78,8 +78,8 @@ def fingerprint(key: bytes, entity_type: str, value: str) -> str:
 
 def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Unreadable:
     """Findings of one file, or why it could not be read."""
-    adapter = text_format if path.suffix.lower() in TEXT_LIKE else ADAPTERS[path.suffix.lower()]
     try:
+        adapter = text_format if path.suffix.lower() in TEXT_LIKE else adapter_for(path)
         document = adapter.read(path, path.as_posix())
     except DeidentError as exc:
         return Unreadable(path.as_posix(), str(exc))

@@ -1,18 +1,22 @@
-"""One adapter per format: read a file into a Document, write a new file from new block texts."""
+"""One adapter per format: read a file into a Document, write a new file from new block texts.
+
+Adapters are imported when a file of their type comes (pypdf, lxml): a command that reads
+no document does not pay for them."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from types import ModuleType
 
 from deident.errors import UnsupportedFormatError
-from deident.formats import docx, pdf, text
 
-ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx, ".pdf": pdf}
+# File suffix -> adapter module in this package.
+ADAPTERS: dict[str, str] = {".txt": "text", ".docx": "docx", ".pdf": "pdf"}
 
 
 def adapter_for(path: Path) -> ModuleType:
-    adapter = ADAPTERS.get(path.suffix.lower())
-    if adapter is None:
+    module = ADAPTERS.get(path.suffix.lower())
+    if module is None:
         raise UnsupportedFormatError(f"unsupported file type '{path.suffix or '(none)'}'")
-    return adapter
+    return importlib.import_module(f"deident.formats.{module}")
