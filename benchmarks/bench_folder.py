@@ -82,7 +82,7 @@ def main() -> None:
     lines = [TITLE, "",
              f"{count} files (150 .txt, 30 .docx, 30 .pdf from the test split), "
              f"{one['pages']} pages of 3,000 characters; names planned in the parent, files "
-             "in worker processes (spawned, each loading the pipeline). Produced by "
+             "in worker processes (forked after the pipeline is loaded). Produced by "
              "`benchmarks/bench_folder.py` (`make bench`).", "",
              "| workers | wall time (s) | files/s | pages/s | files/s after start-up |",
              "|---:|---:|---:|---:|---:|"]

