@@ -60,7 +60,7 @@ def measure(deidentifier: Deidentifier, src: Path, dst: Path, workers: int) -> d
     for report in _execute(deidentifier, src, dst, tasks, workers, _State(state_path(dst), False)):
         assert report.status == "done", report.reason
         stamps.append(time.perf_counter())
-        pages += report.pages
+        pages += report.pages or 0
     total = stamps[-1] - started
     steady = stamps[-1] - stamps[0]  # from the first file done: worker start-up excluded
     return {"files": len(stamps), "pages": pages, "wall": total, "steady": steady,
@@ -81,8 +81,9 @@ def main() -> None:
     one, two = rows[1], rows[2]
     lines = [TITLE, "",
              f"{count} files (150 .txt, 30 .docx, 30 .pdf from the test split), "
-             f"{one['pages']} pages of 3,000 characters; names planned in the parent, files "
-             "in worker processes (forked after the pipeline is loaded). Produced by "
+             f"{one['pages']} pages (PDF pages and Word's own counts); names planned in "
+             "the parent, files in worker processes (forked after the pipeline is loaded). "
+             "Produced by "
              "`benchmarks/bench_folder.py` (`make bench`).", "",
              "| workers | wall time (s) | files/s | pages/s | files/s after start-up |",
              "|---:|---:|---:|---:|---:|"]

@@ -395,7 +395,7 @@ class _Progress:
         return self
 
     def advance(self, report: FileReport) -> None:
-        self.pages += report.pages
+        self.pages += report.pages or 0
         if self._bar is not None:
             elapsed = self._bar.tasks[0].elapsed or 1e-9
             self._bar.update(self._task, advance=1, pages=self.pages,

@@ -232,7 +232,7 @@ def _report_json(folder_report: FolderReport) -> dict:
     return {
         "files": [asdict(f) for f in folder_report.files],
         "totals": {"files": len(folder_report.files), "status": folder_report.statuses(),
-                   "pages": sum(f.pages for f in folder_report.files),
+                   "pages": sum(f.pages or 0 for f in folder_report.files),
                    "seconds": round(sum(f.seconds for f in folder_report.files), 3),
                    "entities": folder_report.totals()},
     }

@@ -56,7 +56,7 @@ class FileReport:
     seconds: float = 0.0
     input_sha256: str = ""
     output_sha256: str = ""
-    pages: int = 0  # pages of 3,000 characters of text
+    pages: int | None = None  # a PDF's pages, Word's own count; None for plain text
 
 
 @dataclass
@@ -222,7 +222,8 @@ class Deidentifier:
                 _write_verified(adapter, document, edits, originals, dst,
                                 self.analyzer.protected_spans)
             report.output = str(dst)
-            report.pages = max(1, round(sum(len(b.text) for b in document.blocks) / 3000))
+            report.reason = document.meta.get("note", "")  # e.g. a signature removed
+            report.pages = int(document.meta["pages"]) if "pages" in document.meta else None
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
             report.status, report.reason = "refused", exc.reason

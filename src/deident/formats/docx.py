@@ -25,6 +25,7 @@ from deident.errors import RefusedError
 from deident.formats.image_metadata import strip_metadata
 from deident.formats.package import CONTENT_TYPES, Package, remove_element
 from deident.formats.segments import Segment, SegmentedText
+from deident.formats.strict import to_strict, to_transitional
 
 KIND = "Word document"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -73,6 +74,12 @@ DROP_TYPES = {"application/vnd.openxmlformats-officedocument.custom-properties+x
               _WML + "printerSettings"}
 _DROP_RELATIONS = {_PKG_REL + "metadata/thumbnail", _REL + "custom-properties",
                    _REL + "printerSettings"}
+# A digital signature cannot survive a rewrite: its parts go, and the report says so.
+_SIGNATURE_RELATIONS = {_PKG_REL + "digital-signature/" + t
+                        for t in ("origin", "signature", "certificate")}
+_SIGNATURE_TYPES = {"application/vnd.openxmlformats-package.digital-signature-" + t
+                    for t in ("origin", "xmlsignature+xml", "certificate")}
+SIGNATURE_NOTE = "digital signature removed (a rewritten document cannot keep it valid)"
 # What cannot be made safe: the reason given when refusing, by relation or content type.
 _EMBEDDED_RELATIONS = {
     "http://schemas.microsoft.com/office/2006/relationships/vbaProject": "macros",
@@ -151,9 +158,22 @@ class _Attribute:
 
 
 @dataclass
+class _TextPart:
+    """A part of plain text (an add-in's data, say): rewritten whole, in UTF-8."""
+
+    package: Package
+    name: str
+
+    def apply(self, edits: list[Replacement]) -> None:
+        text = self.package.raw(self.name).decode("utf-8")
+        self.package.set_raw(self.name, splice(text, edits).encode("utf-8"))
+
+
+@dataclass
 class DocxState:
     package: Package
-    targets: list[_Paragraph | _TextNode | _Attribute]
+    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart]
+    strict: bool = False  # a Strict OOXML package, read as Transitional, written back Strict
 
 
 # -- read ---------------------------------------------------------------------------------
@@ -170,29 +190,57 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "
 def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
           max_unpacked: int) -> Document:
     package = Package.open(path, KIND, max_parts, max_unpacked)
-    categories = _classify(package, embedded, images)
+    strict = to_transitional(package)
+    notes: list[str] = []
+    categories = _classify(package, embedded, images, notes)
     for name, category in categories.items():
         if category == "wml":
             _accept_tracked_changes(package.xml(name))
-        if category in ("wml", "xml"):
+        if category in ("wml", "xml", "generic"):
             _remove_revision_metadata(package.xml(name))
         elif category == "image":
             package.set_raw(name, strip_metadata(package.raw(name), name))
+    pages = _page_count(package, categories)
     _scrub_properties(package, categories)
     blocks: list[Block] = []
-    targets: list[_Paragraph | _TextNode | _Attribute] = []
+    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart] = []
     for name, category in categories.items():
-        if category in ("wml", "xml"):
-            _collect(package.xml(name), name, category == "wml", blocks, targets)
+        if category in ("wml", "xml", "generic"):
+            _collect(package.xml(name), name, category == "wml", blocks, targets,
+                     every_attribute=category == "generic")
+        elif category == "text" and package.raw(name).strip():
+            blocks.append(Block(package.raw(name).decode("utf-8"), f"{name}:text"))
+            targets.append(_TextPart(package, name))
     for source in ["", *categories]:
         for relationship in package.relationships(source):
             if relationship.get("TargetMode") == "External" and relationship.get("Target"):
                 blocks.append(Block(relationship.get("Target"), f"{source}:rel"))
                 targets.append(_Attribute(relationship, "Target"))
-    return Document(blocks=blocks, scope_id=scope_id, state=DocxState(package, targets))
+    if strict:
+        notes.append("Strict Office Open XML")
+    meta = {"note": "; ".join(notes)} if notes else {}
+    if pages is not None:
+        meta["pages"] = str(pages)
+    return Document(blocks=blocks, scope_id=scope_id, meta=meta,
+                    state=DocxState(package, targets, strict))
 
 
-def _classify(package: Package, embedded: str, images: str) -> dict[str, str]:
+def _page_count(package: Package, categories: dict[str, str]) -> int | None:
+    """Word's own count, from the extended properties, when it wrote one."""
+    for name, category in categories.items():
+        if category != "xml" or not name.startswith("docProps/"):
+            continue
+        root = package.xml(name)
+        if _local(root.tag) == "Properties":
+            for child in root:
+                if isinstance(child.tag, str) and _local(child.tag) == "Pages" and \
+                        (child.text or "").strip().isdigit():
+                    return int(child.text.strip())
+    return None
+
+
+def _classify(package: Package, embedded: str, images: str, notes: list[str]
+              ) -> dict[str, str]:
     """Each reachable part's category; refuses or drops what cannot be made safe."""
     reachable = package.reachable()
     for name in package.names():  # parts no relationship reaches: invisible, yet data
@@ -200,7 +248,13 @@ def _classify(package: Package, embedded: str, images: str) -> dict[str, str]:
             package.drop(name)
     if not any(package.content_type(n) in WML_TYPES for n in reachable):
         raise RefusedError(f"not a valid {KIND} (no main document part)")
-    reasons = _embedded_parts(package, reachable)
+    signatures = [n for n in reachable if package.content_type(n) in _SIGNATURE_TYPES
+                  or _relation_types_to(package, n) & _SIGNATURE_RELATIONS]
+    for name in signatures:
+        package.drop(name)
+    if signatures:
+        notes.append(SIGNATURE_NOTE)
+    reasons = _embedded_parts(package, package.reachable())
     for reason_is_image, policy, flag in ((False, embedded, "--embedded"), (True, images, "--images")):
         listed = sorted({r for r in reasons.values() if (r == _IMAGE_REASON) == reason_is_image})
         if listed and policy != "drop":
@@ -223,14 +277,39 @@ def _classify(package: Package, embedded: str, images: str) -> dict[str, str]:
             categories[name] = "wml"
         elif content_type in XML_TYPES:
             categories[name] = "xml"
+        elif _is_xml(package, name, content_type):
+            categories[name] = "generic"  # an add-in's or a newer Office's XML: all of it
         elif content_type in IMAGE_TYPES:
             categories[name] = "image"
         elif content_type in FONT_TYPES:
             categories[name] = "font"
+        elif content_type.startswith("text/") and _is_utf8(package.raw(name)):
+            categories[name] = "text"
+        elif embedded == "drop":
+            package.drop(name, _CONTAINERS)
         else:
-            raise RefusedError(f"{KIND} with a part of unsupported type "
-                               f"'{content_type or 'unknown'}': cannot be checked")
+            raise RefusedError(f"{KIND} with a binary part of unknown type "
+                               f"'{content_type or 'unknown'}': cannot be checked "
+                               "(use --embedded drop to remove it)")
     return categories
+
+
+def _is_xml(package: Package, name: str, content_type: str) -> bool:
+    """A part of a type no table lists that says or looks like XML; it must then parse
+    (a malformed part, a DTD or an entity declaration refuses the file)."""
+    if not (content_type.endswith(("+xml", "/xml")) or name.endswith(".xml")
+            or package.raw(name).lstrip()[:1] == b"<"):
+        return False
+    package.xml(name)
+    return True
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data
 
 
 def _embedded_parts(package: Package, reachable: list[str]) -> dict[str, str]:
@@ -328,7 +407,9 @@ def _drop_unused_relationships(package: Package, name: str) -> None:
 
 # -- blocks -------------------------------------------------------------------------------
 def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Block],
-             targets: list) -> None:
+             targets: list, every_attribute: bool = False) -> None:
+    """`every_attribute`: for XML of a type no table lists, whose attributes' meaning is
+    unknown, every attribute value is analysed, not only those known to hold text."""
     consumed: set[etree._Element] = set()
     if paragraphs:
         for index, paragraph in enumerate(root.iter(w("p"))):
@@ -348,7 +429,7 @@ def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Blo
             blocks.append(Block(element.tail, f"{part}:tail"))
             targets.append(_TextNode(element, tail=True))
         for name, value in element.attrib.items():
-            if value.strip() and _holds_text(element, name):
+            if value.strip() and (every_attribute or _holds_text(element, name)):
                 person = _local(name) in _PERSON_ATTRIBUTES
                 blocks.append(Block(value, f"{part}:@{_local(name)}", PERSON if person else None))
                 targets.append(_Attribute(element, name))
@@ -407,6 +488,8 @@ def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None
             target.apply(block_edits)
     for name in state.package.parsed():
         _initials_from_authors(state.package.xml(name))
+    if state.strict:
+        to_strict(state.package)
     state.package.save(dst)
 
 
@@ -426,8 +509,12 @@ def _initials_from_authors(root: etree._Element) -> None:
 def read_back(path: Path) -> list[str]:
     """Every text node, attribute value and paragraph text of every XML part."""
     package = Package.open(path, KIND)
+    to_transitional(package)
     texts: list[str] = []
     for name in package.names():
+        if package.content_type(name).startswith("text/") and _is_utf8(package.raw(name)):
+            texts.append(package.raw(name).decode("utf-8"))
+            continue
         if not name.endswith((".xml", ".rels")):
             continue
         root = package.xml(name)

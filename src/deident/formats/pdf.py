@@ -192,7 +192,8 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Docume
     for array, index in _destination_names(root):
         blocks.append(Block(str(array[index]), "named destination"))
         targets.append(_DestinationName(array, index))
-    return Document(blocks=blocks, scope_id=scope_id, state=PdfState(writer, streams, targets))
+    return Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
+                    state=PdfState(writer, streams, targets))
 
 
 def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
