@@ -145,6 +145,24 @@ def test_local_and_spark_backends_give_the_same_reports_and_outputs(
     assert parquet.count() == 7 and {"source", "status", "input_sha256"} <= set(parquet.columns)
 
 
+def test_spark_workers_fork_from_a_daemon_holding_the_models(spark) -> None:
+    """deident.spark_daemon loads the models, freezes them for the collector, then forks
+    the Python workers: each finds them loaded (gc.freeze happens nowhere else)."""
+    import pandas as pd
+
+    def probe(frames):
+        import gc
+
+        from deident import core
+
+        inherited = bool(core._ANALYZERS) and gc.get_freeze_count() > 0
+        for frame in frames:
+            yield pd.DataFrame({"inherited": [inherited] * len(frame)})
+
+    rows = spark.range(8).repartition(4).mapInPandas(probe, "inherited boolean").collect()
+    assert len(rows) == 8 and all(row.inherited for row in rows)
+
+
 def test_forked_workers_write_what_one_process_writes(
         export: Path, deidentifier: Deidentifier, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -184,7 +184,8 @@ def pseudonymize(
         if source.is_dir() and backend is Backend.spark:
             from deident.spark import local_session, run_spark
 
-            spark = local_session(workers or os.cpu_count() or 1, spark_master)
+            spark = local_session(workers or os.cpu_count() or 1, spark_master,
+                                  model_name=deidentifier.analyzer.model_name)
             parquet = report if report is not None and report.suffix == ".parquet" else None
             folder_report = run_spark(deidentifier, source, Path(dst), spark, parquet=parquet)
             if report is None or parquet is not None:

@@ -106,9 +106,8 @@ class Deidentifier:
             threshold=threshold, embedded=embedded, images=images, known=known,
             entities=entities, operators=operators)
         self._key = key if key is not None else resolve_key(key_file)
-        self.analyzer = Analyzer(model_name=model_name, threshold=self.config.threshold,
-                                 ner=not fast)
-        self._configure(self.config)
+        self.analyzer = shared_analyzer(model_name, ner=not fast)
+        self._configure(self.config)  # its own threshold, if the configuration sets one
 
     def with_config(self, config: Config) -> Deidentifier:
         """Another Deidentifier with `config`, on the same loaded models and key."""
@@ -273,7 +272,17 @@ class Deidentifier:
         return new + dot + extension, masked + dot + extension
 
 
+_ANALYZERS: dict[tuple[str, bool], Analyzer] = {}
 _PER_PROCESS: dict[tuple, Deidentifier] = {}
+
+
+def shared_analyzer(model_name: str = DEFAULT_MODEL, ner: bool = True) -> Analyzer:
+    """The models of this process, loaded once: every Deidentifier built here (another key,
+    another configuration) and every process forked after it (folder workers, Spark's
+    Python workers under deident.spark_daemon) use them."""
+    if (model_name, ner) not in _ANALYZERS:
+        _ANALYZERS[(model_name, ner)] = Analyzer(model_name=model_name, ner=ner)
+    return _ANALYZERS[(model_name, ner)]
 
 
 def shared_deidentifier(key: bytes | None = None, key_file: str | Path | None = None, *,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from deident.batch import Task, _plan, check_folders, process
 from deident.core import FileReport, FolderReport
+from deident.nlp import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     import pandas
@@ -65,14 +66,19 @@ def run_spark(deidentifier: Deidentifier, src: Path, dst: Path, spark: SparkSess
     return report
 
 
-def local_session(workers: int = 2, master: str | None = None) -> SparkSession:
+def local_session(workers: int = 2, master: str | None = None, *,
+                  model_name: str = DEFAULT_MODEL, fast: bool = False) -> SparkSession:
     """A Spark session (default `local[workers]`) whose Python workers run this
-    interpreter, so they import this deident. Under spark-submit the existing session and
-    its master are used."""
+    interpreter, so they import this deident, and fork from a daemon that has loaded the
+    models once (deident.spark_daemon). Under spark-submit the existing session and its
+    master are used."""
     import os
     import sys
 
     from pyspark.sql import SparkSession
+
+    preload = {"DEIDENT_SPARK_MODEL": model_name, "DEIDENT_SPARK_FAST": "1" if fast else "0"}
+    os.environ.update(preload)  # the local JVM, and so its Python daemon, inherit them
 
     # Python workers start from the JVM's environment: this interpreter, this deident.
     os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -87,6 +93,9 @@ def local_session(workers: int = 2, master: str | None = None) -> SparkSession:
             .config("spark.pyspark.driver.python", sys.executable)
             .config("spark.ui.enabled", "false")
             .config("spark.python.worker.reuse", "true")
+            .config("spark.python.daemon.module", "deident.spark_daemon")
+            .config("spark.executorEnv.DEIDENT_SPARK_MODEL", preload["DEIDENT_SPARK_MODEL"])
+            .config("spark.executorEnv.DEIDENT_SPARK_FAST", preload["DEIDENT_SPARK_FAST"])
             .getOrCreate())
 
 
