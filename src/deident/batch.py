@@ -122,7 +122,7 @@ def _plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
         if shard is not None and index % shard[1] != shard[0]:
             continue
         relative = path.relative_to(src)
-        scope_id = _scope_id(deidentifier, relative)
+        scope_id = folder_scope_id(deidentifier, relative)
         parent = relative.parts[:-1]
         if parent != current:  # os.walk gives a folder's files together
             current, siblings = parent, set()
@@ -250,7 +250,8 @@ def _work_spawned(key: bytes, config: Config, model_name: str, src: Path, dst: P
     return process(shared_deidentifier(key, config=config, model_name=model_name), src, dst, task)
 
 
-def _scope_id(deidentifier: Deidentifier, relative: Path) -> str:
+def folder_scope_id(deidentifier: Deidentifier, relative: Path) -> str:
+    """A folder run's date-shift scope for the file at `relative` (inside SRC)."""
     if deidentifier.pseudonymizer.date_scope == "folder":
         return relative.parent.as_posix()
     return relative.as_posix()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text  # values are shown as written, never as markup
 
 from deident.config import Config, ConfigError, load_config
 from deident.errors import DeidentError, KeyFileError, UsageError
@@ -344,6 +345,47 @@ def scan(
                               output_format=output_format, show_values=show_values,
                               baseline=baseline, update_baseline=update_baseline,
                               config_file=config_file))
+
+
+@app.command()
+def reveal(
+    src: Annotated[Path, typer.Argument(help="The ORIGINAL folder (or file) as it was given "
+                                        "to `deident pseudonymize`.")],
+    pseudonym: Annotated[str | None, typer.Argument(
+        help='A pseudonym as the outputs carry it, e.g. "Paul MARTIN".')] = None,
+    fingerprint: Annotated[str | None, typer.Option(
+        help="A `deident scan` fingerprint instead of a pseudonym.")] = None,
+    key_file: KeyFileOption = None,
+    config_file: ConfigOption = None,
+    known: KnownOption = None,
+) -> None:
+    """For the data controller only: which original values in SRC were replaced by this
+    pseudonym, and where. Computed again from the key and the originals; nothing stored.
+    Its output RE-IDENTIFIES people. Exit 0 found, 1 nothing found, 2 usage error."""
+    from deident.core import Deidentifier
+    from deident.correspondence import reveal as find
+
+    if (pseudonym is None) == (fingerprint is None):
+        stderr.print("[red]error:[/red] give a pseudonym or --fingerprint, not both")
+        raise typer.Exit(EXIT_USAGE)
+    if not src.exists():
+        stderr.print(f"[red]error:[/red] not found: {src}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        deidentifier = Deidentifier(key_file, config=_config(config_file, known=known))
+    except (KeyFileError, ConfigError) as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    stderr.print("[bold yellow]warning:[/bold yellow] this output re-identifies people: "
+                 "keep it with the originals, never with the shared files.")
+    matches = find(deidentifier, src, pseudonym, fingerprint=fingerprint)
+    table = Table(title="deident reveal", show_edge=False)
+    for column in ("file", "location", "type", "original", "pseudonym"):
+        table.add_column(column)
+    for m in matches:
+        table.add_row(*(Text(v) for v in (m.file, m.location, m.type, m.original, m.pseudonym)))
+    Console(width=max(120, Console().width)).print(table)
+    raise typer.Exit(EXIT_OK if matches else EXIT_FINDINGS)
 
 
 config_app = typer.Typer(no_args_is_help=True, help="The effective configuration.")

@@ -209,9 +209,7 @@ class Deidentifier:
             if src.stat().st_size > self.config.max_file_mb * 2**20:
                 raise RefusedError(f"file larger than {self.config.max_file_mb} MB (limits.max_file_mb)")
             name = name if name is not None else src.as_posix()  # for scoped known identities
-            patient = self.known.patient_for(name) if self.known is not None else None
-            scope = f"patient:{patient}" if patient is not None else (
-                scope_id if scope_id is not None else self._file_scope(src))
+            scope = self.document_scope(src, name, scope_id)
             with _time_limit(self.config.max_seconds):
                 document = adapter.read(
                     src, scope, embedded=self.embedded, images=self.images,
@@ -230,6 +228,14 @@ class Deidentifier:
             report.status, report.reason = "failed", _safe_reason(exc)
         report.seconds = round(time.perf_counter() - started, 4)
         return report
+
+    def document_scope(self, src: Path, name: str, scope_id: str | None = None) -> str:
+        """The date-shift scope of a document: its known patient's, else `scope_id` (a
+        folder run's relative path), else the file's (or folder's) path."""
+        patient = self.known.patient_for(name) if self.known is not None else None
+        if patient is not None:
+            return f"patient:{patient}"
+        return scope_id if scope_id is not None else self._file_scope(src)
 
     def _file_scope(self, src: Path) -> str:
         scope = self.pseudonymizer.date_scope

@@ -13,8 +13,6 @@ error; 3 baseline updated.
 from __future__ import annotations
 
 import bisect
-import hashlib
-import hmac
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -23,15 +21,14 @@ from pathlib import Path
 
 from deident.config import ConfigError, load_config
 from deident.errors import DeidentError, KeyFileError
+from deident.fingerprints import fingerprint
 from deident.formats import ADAPTERS, adapter_for
 from deident.formats import text as text_format
-from deident.normalize import fold
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BASELINE = 0, 1, 2, 3
 TEXT_LIKE = {".txt", ".csv", ".tsv", ".json", ".md"}
 SCANNED = TEXT_LIKE | set(ADAPTERS)
 BASELINE = ".deident-baseline.json"
-_FINGERPRINT_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -68,12 +65,6 @@ def iter_paths(paths: Sequence[Path]) -> Iterator[Path]:
                               and p.name != BASELINE)
         elif path.suffix.lower() in SCANNED and path.name != BASELINE:
             yield path
-
-
-def fingerprint(key: bytes, entity_type: str, value: str) -> str:
-    normalized = " ".join(fold(value).split())
-    digest = hmac.new(key, f"deident-scan\0{entity_type}\0{normalized}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:_FINGERPRINT_CHARS]
 
 
 def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Unreadable:

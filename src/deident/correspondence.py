@@ -1,0 +1,90 @@
+"""Re-identification on demand, for the data controller: the correspondence between
+originals and pseudonyms is computed again from the key and the original documents, never
+stored. Nothing here is for a research partner: what it returns is personal data.
+
+`reveal` reads the documents of SRC as a folder run reads them (same scopes, same
+detection, same surrogates) and returns where an original value stands whose pseudonym
+is the one asked about (or whose `deident scan` fingerprint is the one given).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import regex
+
+from deident.batch import folder_scope_id, iter_files
+from deident.errors import DeidentError
+from deident.fingerprints import fingerprint as scan_fingerprint
+from deident.formats import ADAPTERS, adapter_for
+from deident.normalize import fold
+
+if TYPE_CHECKING:
+    from deident.core import Deidentifier
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """One replaced value: where it stands in the originals, and what the output holds."""
+
+    file: str  # relative to SRC
+    location: str  # the adapter's locator: "text", "word/document.xml:p4", "page 2 line"
+    type: str
+    original: str
+    pseudonym: str
+
+    def __repr__(self) -> str:  # values stay out of reprs (logs, tracebacks)
+        return f"Correspondence(file=…, location={self.location!r}, type={self.type!r})"
+
+
+def correspondences(deidentifier: Deidentifier, src: Path) -> Iterator[Correspondence]:
+    """Every replacement a folder run of `src` makes, document by document."""
+    files = [src] if src.is_file() else list(iter_files(src))
+    for path in files:
+        if path.suffix.lower() not in ADAPTERS:
+            continue
+        relative = Path(path.name) if path == src else path.relative_to(src)
+        name = relative.as_posix()
+        scope = deidentifier.document_scope(path, name, folder_scope_id(deidentifier, relative))
+        try:
+            document = adapter_for(path).read(path, scope, embedded=deidentifier.embedded,
+                                              images=deidentifier.images)
+        except DeidentError:
+            continue  # refused files were never delivered: nothing to reveal in them
+        edits, entities, _ = deidentifier.pseudonymize_document(document, name)
+        _, offsets = document.joined()
+        starts = [e.start for e in entities]  # sorted, non-overlapping
+        for block, block_edits, offset in zip(document.blocks, edits, offsets, strict=True):
+            for start, end, pseudonym in block_edits:
+                index = bisect.bisect_right(starts, offset + start) - 1
+                entity_type = entities[index].type if index >= 0 else "?"
+                yield Correspondence(name, block.locator, entity_type, block.text[start:end],
+                                     pseudonym)
+
+
+def reveal(deidentifier: Deidentifier, src: Path, pseudonym: str | None = None, *,
+           fingerprint: str | None = None) -> list[Correspondence]:
+    """The originals in `src` whose pseudonym holds every word of `pseudonym` ("Paul
+    MARTIN" finds "M. Paul MARTIN"'s original; case and accents ignored), or whose scan
+    fingerprint is `fingerprint`."""
+    if (pseudonym is None) == (fingerprint is None):
+        raise ValueError("give a pseudonym or a fingerprint")
+    wanted = _words(pseudonym) if pseudonym is not None else []
+    found = []
+    for item in correspondences(deidentifier, src):
+        if pseudonym is not None:
+            words = _words(item.pseudonym)
+            if wanted and all(word in words for word in wanted):
+                found.append(item)
+        elif scan_fingerprint(deidentifier._key, item.type, item.original) == fingerprint:
+            found.append(item)
+    return found
+
+
+def _words(text: str) -> list[str]:
+    """"M. Paul MARTIN" -> ["m", "paul", "martin"]; "p.martin@x.fr" -> ["p", "martin", "x", "fr"]."""
+    return regex.findall(r"\w+", fold(text))
