@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from results import write_section
 
 from deident import Deidentifier
-from deident.batch import _execute, _plan, _State, state_path
+from deident.batch import _execute, plan, _State, state_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE = "## Folder runs (local backend)"
@@ -56,7 +56,7 @@ def build_export(folder: Path) -> int:
 def measure(deidentifier: Deidentifier, src: Path, dst: Path, workers: int) -> dict:
     started = time.perf_counter()
     stamps, pages = [], 0
-    tasks = _plan(deidentifier, src, None)
+    tasks = plan(deidentifier, src, None)
     for report in _execute(deidentifier, src, dst, tasks, workers, _State(state_path(dst), False)):
         assert report.status == "done", report.reason
         stamps.append(time.perf_counter())

@@ -99,7 +99,7 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
             _remove_temporaries(dst)
         files, total_bytes = _measure(src, shard)
         workers = workers_for(workers, files, total_bytes)
-        tasks = _plan(deidentifier, src, shard)
+        tasks = plan(deidentifier, src, shard)
         # The pool first: its workers fork before the progress bar starts a thread.
         with _pool(deidentifier, workers) as pool, _Progress(progress, files) as bar:
             for file_report in _execute(deidentifier, src, dst, tasks, workers, state, pool):
@@ -110,7 +110,7 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
     return report
 
 
-def _plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
+def plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
           ) -> Iterator[Task]:
     """Tasks in listing order; names pseudonymized here, in one process, so two files of a
     folder never get the same output path. Memory stays bounded: names are cached for the

@@ -347,6 +347,62 @@ def scan(
                               config_file=config_file))
 
 
+class Lang(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+@app.command()
+def review(
+    folders: Annotated[list[Path], typer.Argument(
+        help="SRC DST: the folder run to review; with --check, DST alone.")],
+    check: Annotated[bool, typer.Option(
+        help="Exit 1 unless DST is signed off, every output approved and unchanged since.")
+    ] = False,
+    key_file: KeyFileOption = None,
+    config_file: ConfigOption = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the page.")] = Lang.fr,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one).")] = 0,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in a browser.")
+                            ] = False,
+) -> None:
+    """Review a folder run before sharing it: a local page (127.0.0.1, a token in its URL)
+    showing originals and outputs side by side, replacements and suspects; decide, approve,
+    sign off into DST-review.json. Exit 0 signed off (--check), 1 not, 2 usage error."""
+    if check:
+        from deident.review.session import check as check_signoff
+
+        if len(folders) != 1:
+            stderr.print("[red]error:[/red] --check takes DST alone")
+            raise typer.Exit(EXIT_USAGE)
+        problems = check_signoff(folders[0])
+        for problem in problems:
+            stderr.print(problem, markup=False)
+        raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
+    if len(folders) != 2 or not all(f.is_dir() for f in folders):
+        stderr.print("[red]error:[/red] review takes SRC DST, two existing folders")
+        raise typer.Exit(EXIT_USAGE)
+    from deident.core import Deidentifier
+    from deident.review.server import serve
+    from deident.review.session import ReviewSession
+
+    try:
+        deidentifier = Deidentifier(key_file, config=_config(config_file))
+    except (KeyFileError, ConfigError) as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    server = serve(ReviewSession(deidentifier, *folders, config_file=config_file),
+                   lang=lang.value, port=port,
+                   open_browser=open_browser)
+    print(server.url, flush=True)  # the token is in it: the only way in
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @app.command()
 def reveal(
     src: Annotated[Path, typer.Argument(help="The ORIGINAL folder (or file) as it was given "

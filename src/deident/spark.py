@@ -19,7 +19,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deident.batch import Task, _plan, check_folders, process
+from deident.batch import Task, check_folders, plan, process
 from deident.core import FileReport, FolderReport
 from deident.nlp import DEFAULT_MODEL
 
@@ -40,7 +40,7 @@ def run_spark(deidentifier: Deidentifier, src: Path, dst: Path, spark: SparkSess
     import pandas as pd
 
     check_folders(src, dst)
-    tasks = [asdict(task) for task in _plan(deidentifier, src, None)]
+    tasks = [asdict(task) for task in plan(deidentifier, src, None)]
     if not tasks:
         return FolderReport()
     key, config, model = deidentifier._key, deidentifier.config, deidentifier.analyzer.model_name
