@@ -368,3 +368,14 @@ def test_payment_card_surrogate_is_luhn_valid_with_the_same_grouping(pseudonymiz
     assert new[0] == original[0]  # the network (4 Visa, 5 Mastercard) stays
     masked = pseudonymizer.session("", "doc").surrogate(PAYMENT_CARD, "4970 **** **** 1234")
     assert re.fullmatch(r"\d{4} \*{4} \*{4} \d{4}", masked) and "1234" not in masked
+
+
+@pytest.mark.parametrize("original", ["Lyon 69003", "Lyon (69003)", "LYON, 69003"])
+def test_zip_city_written_city_first_keeps_its_layout(pseudonymizer, original) -> None:
+    new = pseudonymizer.session("", "doc").surrogate(ZIP_CITY, original)
+    match = re.fullmatch(r"(?P<city>\D+?)(?P<gap>,? \(?)(?P<code>69\d{3})(?P<close>\)?)", new)
+    assert match, new
+    assert match["gap"] + match["close"] == (
+        re.search(r",? \(?", original).group() + (")" if original.endswith(")") else ""))
+    assert match["code"] in {c for c, _ in COMMUNES[match["city"].casefold()]}
+    assert match["city"].casefold() != "lyon" and match["city"].isupper() == original.isupper()

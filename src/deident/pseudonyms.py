@@ -275,7 +275,7 @@ class Pseudonymizer:
         elif (match := _CITY_FIRST.match(original)) is not None:
             head, code1, space, code2, gap, city, suffix = (
                 match["city"], match["d"], match["s"], match["n"], match["gap"], "",
-                match["x"])
+                match["x"] + match["close"])
         else:
             return _fill_shape(original, _same_shape_chars(original, draw))
         city_text = city or head
@@ -374,8 +374,8 @@ _ZIP_SUFFIX = (r"(?P<x>(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?"
                r"(?:[ \t]+\d{1,2}(?:e|er|ème)?)?)")
 _CODE_FIRST = regex.compile(r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})(?P<gap>[ \t]*,?[ \t]*)"
                             r"(?P<city>.*?)" + _ZIP_SUFFIX + "$")
-_CITY_FIRST = regex.compile(r"(?P<city>\D*?\p{L}\D*?)(?P<gap>[ \t]*,?[ \t]*\(?)"
-                            r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})" + _ZIP_SUFFIX + r"\)?$")
+_CITY_FIRST = regex.compile(r"(?P<city>\D*?\p{L}{2}\D*?)(?P<gap>[ \t]*,[ \t]*\(?|[ \t]+\(?|\()"
+                            r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})" + _ZIP_SUFFIX + r"(?P<close>\)?)$")
 _HOSPITAL_KIND = regex.compile(
     r"(?i)(?P<kind>(?:centre|groupe)\s+hospitalier(?:\s+(?:universitaire|régional|regional|"
     r"intercommunal|spécialisé|specialise|général|general|départemental|privé|prive))*"
