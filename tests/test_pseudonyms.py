@@ -323,6 +323,8 @@ def test_street_surrogate_is_a_real_street_name(pseudonymizer, original, layout)
 @pytest.mark.parametrize(("original", "pattern"), [
     ("CHU de Rouen", r"CHU (?:de |d'|du |des )(?P<city>.+)"),
     ("Centre hospitalier d'Arles", r"Centre hospitalier (?:de |d'|du |des )(?P<city>.+)"),
+    ("CH du Mans", r"CH (?:de |d'|du |des )(?P<city>.+)"),
+    ("CHU Sud-Atlantique", r"CHU (?:de |d'|du |des )(?P<city>.+)"),
     ("clinique des Cèdres", r"clinique (?P<name>.+)"),
     ("Clinique Saint-Joseph", r"Clinique (?P<name>.+)"),
     ("hôpital Bichat", r"hôpital (?P<person>\w[\w\- ]+)"),
@@ -379,3 +381,15 @@ def test_zip_city_written_city_first_keeps_its_layout(pseudonymizer, original) -
         re.search(r",? \(?", original).group() + (")" if original.endswith(")") else ""))
     assert match["code"] in {c for c, _ in COMMUNES[match["city"].casefold()]}
     assert match["city"].casefold() != "lyon" and match["city"].isupper() == original.isupper()
+
+
+def test_arrondissement_only_where_the_commune_has_them(pseudonymizer) -> None:
+    from deident.pseudonyms import _Draw
+
+    for key in (TEST_KEY, b"k2-0123456789abcdef", b"k3-0123456789abcdef"):
+        new = Pseudonymizer(key).session("", "doc").surrogate(ZIP_CITY, "13001 Marseille 1er")
+        assert re.fullmatch(r"13\d{3} \D+", new), new  # "Saint-Victoret 18er" would be wrong
+    # Drawn into a commune that has arrondissements, the postcode follows the arrondissement.
+    new = pseudonymizer.zip_city("69003 Villeurbanne 3e", _Draw(b"seed"), lambda city: "Lyon")
+    number = int(re.fullmatch(r"690(\d\d) Lyon (\d+)(?:e|er)", new).group(1))
+    assert new.endswith(f" {number}{'er' if number == 1 else 'e'}")

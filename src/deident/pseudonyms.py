@@ -289,7 +289,17 @@ class Pseudonymizer:
             commune = self.commune(city_text, area, draw)
         new_code = commune.postcode[:2] + space + commune.postcode[2:]
         new_city = same_case(city_text, commune.name) if city_text.strip() else ""
-        suffix = regex.sub(r"\d+", lambda m: str(1 + draw.below(20)), suffix)
+        arrondissement = match["arr"] or ""
+        suffix = suffix[:len(suffix) - len(arrondissement)] if arrondissement else suffix
+        suffix = regex.sub(r"\d+", lambda m: f"{1 + draw.below(20):0{len(m.group())}d}", suffix)
+        if arrondissement and commune.name in _ARRONDISSEMENTS:  # "Lyon 3e": only where they are
+            number = 1 + draw.below(_ARRONDISSEMENTS[commune.name])
+            written = regex.match(r"(\s+)\d+(\D*)", arrondissement)
+            ending = written.group(2) and ("er" if number == 1 else (
+                "ème" if written.group(2) == "ème" else "e"))
+            suffix += written.group(1) + str(number) + ending
+            postcode = f"{commune.postcode[:3]}{number:02d}"  # 69003 for Lyon 3e
+            new_code = postcode[:2] + space + postcode[2:]
         if head:
             return new_city + gap + new_code + suffix
         return new_code + gap + new_city + suffix
@@ -301,15 +311,19 @@ class Pseudonymizer:
         if match is None:  # no kind to keep: a name of the same case
             return same_case(original, self.surname("", draw))
         kind, gap, rest = match["kind"], match["gap"], match["rest"]
-        big = regex.match(r"(?i)chr?u|chr|centre\s+hospitalier\s+(?:universitaire|r)|hospices",
-                          kind) is not None
-        place = _OF_PLACE.match(rest)  # "de Rouen", "d'Arles", "DE SAINT-NAZAIRE"
-        if not rest or place is not None:
+        big = regex.match(r"(?i)chr?u|chr|ghu|centre\s+hospitalier\s+(?:universitaire|r)|"
+                          r"hospices", kind) is not None
+        centre = regex.match(r"(?i)ch|gh|centre|groupe|hospices", kind) is not None
+        # "de Rouen", "d'Arles", "DE SAINT-NAZAIRE"; for a hospital centre "du Mans" too
+        place = (_OF_PLACE_ARTICLE if centre else _OF_PLACE).match(rest)
+        named = place is None and _NAMED.match(rest) is not None
+        if not rest or place is not None or (centre and not named
+                                             and self.places.area_of(rest) is None):
             city = self.commune(rest[place.end():] if place else "", "", draw,
                                 min_population=50_000 if big else 10_000).name
             name = _of(city, capital=bool(place) and place.group()[:1].isupper())
             gap = gap or " "
-        elif _NAMED.match(rest) or regex.match(r"(?i)(?:poly)?clinique|r[ée]sidence|ehpad|maison",
+        elif named or regex.match(r"(?i)(?:poly)?clinique|r[ée]sidence|ehpad|maison",
                                                kind):
             name = draw.choice(self.places.establishment_names)  # "des Cèdres", "Saint-Roch"
         elif self.places.area_of(rest) is not None:  # "CHU Rouen"
@@ -371,7 +385,8 @@ class Pseudonymizer:
 
 
 _ZIP_SUFFIX = (r"(?P<x>(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?"
-               r"(?:[ \t]+\d{1,2}(?:e|er|ème)?)?)")
+               r"(?P<arr>[ \t]+\d{1,2}(?:e|er|ème)?)?)")
+_ARRONDISSEMENTS = {"Paris": 20, "Lyon": 9, "Marseille": 16}
 _CODE_FIRST = regex.compile(r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})(?P<gap>[ \t]*,?[ \t]*)"
                             r"(?P<city>.*?)" + _ZIP_SUFFIX + "$")
 _CITY_FIRST = regex.compile(r"(?P<city>\D*?\p{L}{2}\D*?)(?P<gap>[ \t]*,[ \t]*\(?|[ \t]+\(?|\()"
@@ -385,6 +400,8 @@ _HOSPITAL_KIND = regex.compile(
     r"de\s+sante)|institut|résidence|residence|ehpad|chru|chu|chr|chs|chi|ch|ghu|gh)"
     r"(?![\w])(?P<gap>\s*)(?P<rest>.*)$", regex.DOTALL)
 _OF_PLACE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd]['’]\s*)(?=\p{Lu})")
+_OF_PLACE_ARTICLE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd][Uu]\s+|[Dd][Ee][Ss]\s+|[Dd]['’]\s*)"
+                                  r"(?=\p{Lu})")
 _NAMED = regex.compile(r"(?i)(?:saint|sainte|st|ste|notre)(?![\w'’])|(?:du|des|les?|la|aux|"
                        r"de\s+la|de\s+l['’]|l['’])(?:\s|(?<=['’]))")
 
