@@ -5,6 +5,7 @@ naming its source in its header).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,7 +28,7 @@ class Commune:
     key: str  # place_key of the name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Places:
     communes: tuple[Commune, ...]
     by_area: dict[str, tuple[Commune, ...]]  # postcode area ("69", "971", Corsica "20")
@@ -42,10 +43,11 @@ class Places:
             return None
         return postcode_area(max(found, key=lambda c: c.population).postcode)
 
-    def pool(self, area: str | None, excluded: str = "", min_population: int = 0
-             ) -> tuple[Commune, ...]:
-        """Communes of `area` (all of them for None) other than `excluded` (a name);
-        the neighbours' or the whole country's when the area has fewer than two."""
+    def choose(self, below: Callable[[int], int], area: str | None, excluded: str = "",
+               min_population: int = 0) -> Commune:
+        """A commune of `area` (any for None) other than `excluded` (a name), drawn with
+        `below(n)`; from the neighbours' areas or the whole country when `area` has fewer
+        than two others."""
         key = place_key(excluded)
         tiers: list[tuple[str, ...] | None] = []
         if area is not None:
@@ -54,12 +56,28 @@ class Places:
                 tiers.append(_NEIGHBOURS[area])
         tiers.append(None)
         for areas in tiers:
-            members = self.communes if areas is None else tuple(
-                c for a in areas for c in self.by_area.get(a, ()))
-            chosen = tuple(c for c in members if c.key != key and c.population >= min_population)
-            if len(chosen) >= 2:
-                return chosen
-        return tuple(c for c in self.communes if c.key != key)
+            members, keys = _members(self, areas, min_population)
+            others = len(members) - keys.get(key, 0)
+            if others >= 2 or areas is None:
+                index = below(others)
+                for commune in members:  # the index-th commune that is not `excluded`
+                    if commune.key != key:
+                        if index == 0:
+                            return commune
+                        index -= 1
+        raise ValueError("no commune to draw")
+
+
+@cache
+def _members(places: Places, areas: tuple[str, ...] | None, min_population: int
+             ) -> tuple[tuple[Commune, ...], dict[str, int]]:
+    members = places.communes if areas is None else tuple(
+        c for a in areas for c in places.by_area.get(a, ()))
+    members = tuple(c for c in members if c.population >= min_population)
+    keys: dict[str, int] = {}
+    for commune in members:
+        keys[commune.key] = keys.get(commune.key, 0) + 1
+    return members, keys
 
 
 _SAINT = regex.compile(r"^(st|ste)(?= )")

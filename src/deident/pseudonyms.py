@@ -252,7 +252,7 @@ class Pseudonymizer:
         `city`'s own when it is a known commune (coarse geography survives), else any."""
         if area is None:
             area = self.places.area_of(city)
-        return draw.choice(self.places.pool(area, city, min_population))
+        return self.places.choose(draw.below, area, city, min_population)
 
     def city(self, original: str, draw: _Draw) -> str:
         return same_case(original, self.commune(original, None, draw).name)
