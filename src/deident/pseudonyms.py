@@ -323,8 +323,7 @@ class Pseudonymizer:
                                 min_population=50_000 if big else 10_000).name
             name = _of(city, capital=bool(place) and place.group()[:1].isupper())
             gap = gap or " "
-        elif named or regex.match(r"(?i)(?:poly)?clinique|r[ée]sidence|ehpad|maison",
-                                               kind):
+        elif named or _CARE_HOME.match(kind):
             name = draw.choice(self.places.establishment_names)  # "des Cèdres", "Saint-Roch"
         elif self.places.area_of(rest) is not None:  # "CHU Rouen"
             name = self.commune(rest, "", draw, min_population=50_000 if big else 10_000).name
@@ -399,6 +398,7 @@ _HOSPITAL_KIND = regex.compile(
     r"centre\s+(?:médical|medical|de\s+rééducation|de\s+reeducation|de\s+soins|de\s+santé|"
     r"de\s+sante)|institut|résidence|residence|ehpad|chru|chu|chr|chs|chi|ch|ghu|gh)"
     r"(?![\w])(?P<gap>\s*)(?P<rest>.*)$", regex.DOTALL)
+_CARE_HOME = regex.compile(r"(?i)(?:poly)?clinique|r[ée]sidence|ehpad|maison")
 _OF_PLACE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd]['’]\s*)(?=\p{Lu})")
 _OF_PLACE_ARTICLE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd][Uu]\s+|[Dd][Ee][Ss]\s+|[Dd]['’]\s*)"
                                   r"(?=\p{Lu})")
