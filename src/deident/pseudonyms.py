@@ -486,8 +486,8 @@ class DocumentSession:
         if entity_type == ZIP_CITY:
             return self._unique(ZIP_CITY, original, self._zip_city_generator(),
                                 shape=_case_class(original))
-        shaped = {HOSPITAL: _case_class(original), ADDRESS: _case_class(original),
-                  VEHICLE_PLATE: _layout(original), PAYMENT_CARD: _layout(original)}
+        shape = (_case_class(original) if entity_type in (HOSPITAL, ADDRESS) else
+                 _layout(original) if entity_type in (VEHICLE_PLATE, PAYMENT_CARD) else "")
         generators: dict[str, Callable[[str, _Draw], str]] = {
             FR_NIR: p.nir, PHONE: p.phone, EMAIL: p.email, URL: p.url,
             ADDRESS: p.street_address,
@@ -495,7 +495,7 @@ class DocumentSession:
             HOSPITAL: p.hospital, VEHICLE_PLATE: p.vehicle_plate, PAYMENT_CARD: p.payment_card,
         }
         return self._unique(entity_type, original, generators.get(entity_type, p.same_shape),
-                            shape=shaped.get(entity_type, ""))
+                            shape=shape)
 
     def _zip_city_generator(self) -> Callable[[str, _Draw], str]:
         """"69003 Lyon" takes the city the document's "Lyon" got (first attempt only: a
