@@ -57,3 +57,17 @@ def test_known_patients_are_caught_without_clues_and_dates_shift_per_patient(
     assert (_date(a2) - _date(a1)).days == 15
     # Two patients: two offsets.
     assert _date(a1) != _date(b1)
+
+
+def test_lowercase_compound_surname_and_french_export_through_the_pipeline(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Nom_Naissance;Nom_Usage;Prénom;DDN\nFournier;Lambert;Claire;03/09/1957\n"
+                      "Fournier-Lambert;;Claire;03/09/1957\n", encoding="utf-8")
+    known = deidentifier.with_config(deidentifier.config.with_overrides("test", known=export))
+    text = ("note: vu fournier-lambert ce jour, puis claire fournier lambert au téléphone. "
+            "Mme FOURNIER née le 03/09/1957.")
+    out = known.pseudonymize_text(text).text
+    for half in ("fournier", "lambert", "claire", "03/09/1957"):
+        assert half not in out.lower(), "every written form goes whole"
+    assert out.startswith("note: vu ") and " ce jour, puis " in out

@@ -295,15 +295,15 @@ VALUE = "Zorglub"  # a value that must never appear in an error message
 
 @pytest.mark.parametrize(("content", "line", "column"), [
     (f"patient_id;last_names;{VALUE}\nA1;Martin;x\n", 1, 3),  # unknown column
-    ("patient_id;last_names;last_names\n", 1, 3),  # duplicate column
-    ("last_names;first_names\nMartin;Léa\n", 1, None),  # no patient_id column
+    ("patient_id;birth_date;DDN\n", 1, 3),  # duplicate column (one value expected)
+    (f"nom;{VALUE}_naissance\nMartin;x\n", 1, 2),  # unknown column near a known alias
     (f"patient_id;last_names;birth_date\nA1;Martin;1990-01-01\nA2;{VALUE};{VALUE}\n", 3, 3),
     (f"patient_id;last_names;birth_date\nA1;{VALUE};31/02/1990\n", 2, 3),
     (f"patient_id;last_names;nir\nA1;{VALUE};1234{VALUE}\n", 2, 3),
     (f"patient_id;phones\nA1;06 12|{VALUE}\n", 2, 2),
     (f"patient_id;emails\nA1;{VALUE}\n", 2, 2),
     (f"patient_id;last_names\nA1;{VALUE}2\n", 2, 2),
-    (f"patient_id;last_names\n;{VALUE}\n", 2, 1),  # missing patient_id
+    ("patient_id;last_names;file\n;;a.txt\n", 2, None),  # nothing identifies the patient
     (f"patient_id;last_names\nA1;{VALUE};{VALUE}\n", 2, 3),  # more fields than the header
     (f"patient_id;last_names;file;folder\nA1;{VALUE};a.txt;b\n", 2, 4),
 ])
@@ -329,6 +329,7 @@ def test_csv_errors_name_line_and_column_not_value(tmp_path: Path, content: str,
     (f'\n["{VALUE}"]\n', 2, 1),
     (f'{{"last_names": "{VALUE}", "birth_date": "1990/01/01", "patient_id": "A1"}}\n', 1, 27),
     (f'{{"patient_id": "A1", "last_names": {{"{VALUE}": 1}}}}\n', 1, 22),
+    (f'{{"ddn": "01/01/1990", "birth_date": "{VALUE}"}}\n', 1, 23),  # duplicate key
 ])
 def test_jsonl_errors_name_line_and_column_not_value(tmp_path: Path, content: str, line: int,
                                                      column: int) -> None:
@@ -373,3 +374,79 @@ def test_without_the_french_lexicon_every_name_needs_its_capital(
     path.write_text("patient_id,last_names,first_names\nA1,Kergoat|X,Louis\n", encoding="utf-8")
     known = load_known(path)
     assert matched(known, "kergoat, Kergoat, X. Y") == [("Kergoat", PERSON)]
+
+
+# -- exports as hospitals write them ------------------------------------------------------
+
+FRENCH_EXPORT = (
+    "Nom_Naissance;NOM_USAGE;Prénom;Date_Naissance;Num_Secu;Adresse;CP;Commune;Tél;Mail;IPP\n"
+    "Fournier;Lambert;Claire;03/09/1957;1 57 09 75 123 456;12 avenue des Tilleuls;69003;"
+    "Villeurbanne;06 12 34 56 78;c.fournier@exemple.fr;8841207\n"
+)
+FRENCH_TEXT = ("Mme Claire FOURNIER, épouse LAMBERT, née le 3 septembre 1957 (NIR 1570975123456), "
+               "12 av. des Tilleuls 69003 Villeurbanne, tél 06.12.34.56.78, "
+               "c.fournier@exemple.fr, IPP 8841207.")
+FRENCH_FOUND = [
+    ("Claire FOURNIER", PERSON), ("LAMBERT", PERSON), ("3 septembre 1957", DATE),
+    ("1570975123456", FR_NIR), ("12 av. des Tilleuls", ADDRESS), ("69003 Villeurbanne", ZIP_CITY),
+    ("06.12.34.56.78", PHONE), ("c.fournier@exemple.fr", EMAIL), ("8841207", HOSPITAL_ID),
+]
+
+
+def test_french_column_names_case_and_accents_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(FRENCH_EXPORT, encoding="utf-8")
+    assert matched(load_known(path), FRENCH_TEXT) == FRENCH_FOUND
+    # The other spellings of the brief: one column each, same record.
+    path.write_text("nom;prenom;ddn;nir;ipp;adresse;code_postal;ville;telephone;email\n"
+                    "Fournier-Lambert;Claire;1957-09-03;157097512345654;8841207;"
+                    "12 avenue des Tilleuls;69003;Villeurbanne;0612345678;c.fournier@exemple.fr\n",
+                    encoding="utf-8")
+    assert matched(load_known(path), FRENCH_TEXT) == FRENCH_FOUND
+
+
+def test_jsonl_keys_as_aliases_and_merged_name_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({
+        "nom_naissance": "Fournier", "nom_usage": ["Lambert"], "prénom": "Claire",
+        "DDN": "03/09/1957", "nir": "1 57 09 75 123 456", "adresse": "12 avenue des Tilleuls",
+        "cp": "69003", "ville": "Villeurbanne", "tel": "06 12 34 56 78",
+        "mail": "c.fournier@exemple.fr", "IPP": 8841207}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    assert matched(load_known(path), FRENCH_TEXT) == FRENCH_FOUND
+
+
+def test_patient_id_optional_and_derived_from_the_identity(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("nom;prénom;ddn;fichier\n"
+                    "Kerbrat;Anne;1960-05-01;a.txt\n"
+                    "KERBRAT;anne;01/05/1960;b.txt\n"  # the same patient, written otherwise
+                    "Kerbrat;Anne;1962-05-01;c.txt\n", encoding="utf-8")
+    known = load_known(path)
+    assert matched(known, "Anne Kerbrat", "a.txt") == [("Anne Kerbrat", PERSON)]
+    a, b, c = (known.patient_for(name) for name in ("a.txt", "b.txt", "c.txt"))
+    assert a == b != c  # one identity, one date shift; never a counter
+    assert a is not None and "kerbrat" not in a.lower() and "1960" not in a
+    assert known.patient_for("a.txt") == load_known(path).patient_for("a.txt")  # deterministic
+    assert known.patient_count == 2 and "~" not in repr(known)
+    # A derived identifier is never searched in the text.
+    assert matched(known, f"dossier {a}", "a.txt") == []
+
+
+@pytest.mark.parametrize("written", [
+    "fournier-lambert", "fournier lambert", "FOURNIER-lambert", "Fournier-Lambert",
+    "FOURNIER LAMBERT",
+])
+def test_known_compound_surname_is_replaced_whole_in_any_case(tmp_path: Path, written: str
+                                                              ) -> None:
+    # "fournier" is a French word (needs its capital alone), "lambert" is not: the lowercase
+    # compound used to lose only its second half.
+    path = tmp_path / "p.csv"
+    path.write_text("nom;prénom\nFournier-Lambert;Claire\n", encoding="utf-8")
+    known = load_known(path)
+    assert matched(known, f"vu {written} ce jour") == [(written, PERSON)]
+    assert matched(known, f"vu claire {written.lower()}") == [
+        (f"claire {written.lower()}", PERSON)]
+    # An ordinary word stays: a lowercase first name goes only beside a lowercase last name.
+    assert matched(known, "une eau claire Fournier-Lambert") == [("Fournier-Lambert", PERSON)]
+    assert matched(known, "le fournier du village") == []

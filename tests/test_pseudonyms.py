@@ -12,7 +12,20 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 from conftest import TEST_KEY
-from deident.entities import FINESS, FR_NIR, IBAN, PERSON, PHONE, RPPS
+from deident.entities import (
+    ADDRESS,
+    CITY,
+    FINESS,
+    FR_NIR,
+    HOSPITAL,
+    IBAN,
+    PAYMENT_CARD,
+    PERSON,
+    PHONE,
+    RPPS,
+    VEHICLE_PLATE,
+    ZIP_CITY,
+)
 from deident.pseudonyms import Pseudonymizer
 
 TEXT = (
@@ -187,3 +200,196 @@ GOLDEN = {
     "nir": "1 83 12 01 186 686 64",
     "offset": -147,
 }
+
+
+# -- places, establishments, plates and cards --------------------------------------------
+
+def _communes() -> dict[str, set[tuple[str, str]]]:
+    """Folded-free lookup: commune name -> {(postcode, département)} from the shipped list."""
+    from deident.lexicons import models_dir
+
+    table: dict[str, set[tuple[str, str]]] = {}
+    for line in (models_dir() / "places" / "communes.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, postcode, department, _ = line.split("\t")
+            table.setdefault(name.casefold(), set()).add((postcode, department))
+    return table
+
+
+COMMUNES = _communes()
+ZIP_CITY_FORM = re.compile(r"(?P<code>\d{2} ?\d{3})(?P<gap>[ ,]*)(?P<city>.*?)(?P<cedex> Cedex \d+)?$",
+                           re.IGNORECASE)
+
+
+def test_commune_list_is_real_sized_and_sourced() -> None:
+    from deident.lexicons import models_dir
+
+    path = models_dir() / "places" / "communes.tsv"
+    assert path.stat().st_size < 1_000_000
+    assert "Source:" in path.read_text(encoding="utf-8")[:600]
+    assert len(COMMUNES) > 4000
+    assert ("69001", "69") in COMMUNES["lyon"] and ("29200", "29") in COMMUNES["brest"]
+
+
+@pytest.mark.parametrize("original", ["Brest", "BREST", "brest", "Saint-Étienne", "Kerbiquet"])
+def test_city_surrogate_is_a_real_commune_in_the_original_case(pseudonymizer, original) -> None:
+    new = pseudonymizer.session("", "doc").surrogate(CITY, original)
+    assert new.casefold() in COMMUNES, "a real commune, never a surname"
+    assert new.casefold() != original.casefold()
+    if original.isupper():
+        assert new.isupper()
+    elif original.islower():
+        assert new.islower()
+    if original == "Brest":  # a known commune keeps its département
+        assert {d for _, d in COMMUNES[new.casefold()]} & {"29"}
+
+
+@pytest.mark.parametrize("original", [
+    "69003 Lyon", "69003 LYON", "75013 Paris Cedex 13", "29 200 Brest", "97400 Saint-Denis",
+    "13001 Marseille", "35000, Rennes", "56000 Trifouillis-les-Oies",
+])
+def test_zip_city_surrogate_is_a_commune_with_its_own_postcode(pseudonymizer, original) -> None:
+    new = pseudonymizer.session("", "doc").surrogate(ZIP_CITY, original)
+    got, was = ZIP_CITY_FORM.fullmatch(new), ZIP_CITY_FORM.fullmatch(original)
+    assert got and was, new
+    code = got["code"].replace(" ", "")
+    assert code in {c for c, _ in COMMUNES[got["city"].casefold()]}, "the commune's own postcode"
+    assert got["city"].casefold() != was["city"].casefold()
+    # The département stays (Paris, one commune, borrows the inner suburbs').
+    area = original[:2] if not original.startswith("97") else original[:3]
+    expected = {"92", "93", "94"} if area == "75" else {area}
+    assert code[:len(area)] in expected or code[:2] in expected
+    assert (got["gap"], bool(got["cedex"])) == (was["gap"], bool(was["cedex"]))
+    assert (" " in got["code"]) == (" " in was["code"])
+    if was["city"].isupper():
+        assert got["city"].isupper()
+
+
+def test_city_alone_and_with_its_postcode_agree(pseudonymizer) -> None:
+    session = pseudonymizer.session("", "doc")
+    city = session.surrogate(CITY, "Lyon")
+    assert session.surrogate(ZIP_CITY, "69003 Lyon").endswith(" " + city)
+
+
+def test_place_surrogates_are_keyed_and_deterministic() -> None:
+    originals = [(CITY, "Brest"), (ZIP_CITY, "69003 Lyon"), (ADDRESS, "12 rue Victor Hugo"),
+                 (HOSPITAL, "CHU de Rouen")]
+
+    def run(key: bytes) -> list[str]:
+        session = Pseudonymizer(key).session("", "doc")
+        return [session.surrogate(t, o) for t, o in originals]
+
+    assert run(TEST_KEY) == run(TEST_KEY)
+    others = [run(f"another-key-{i}-0123456789".encode()) for i in range(3)]
+    assert all(other != run(TEST_KEY) for other in others)
+
+
+def test_place_surrogate_is_never_an_original_of_the_document() -> None:
+    from deident.entities import Entity
+    from deident.places import load_places
+
+    # The document names Brest and 49 of the other 59 communes its surrogate is drawn from:
+    # the surrogate must be one of the 10 left.
+    finistere = sorted(c.name for c in load_places().by_area["29"] if c.name != "Brest")
+    named = ["Brest", *finistere[:49]]
+    text = ", ".join(named)
+    entities, start = [], 0
+    for name in named:
+        entities.append(Entity(start, start + len(name), CITY, 0.9))
+        start += len(name) + 2
+    for key in (TEST_KEY, b"k2-0123456789abcdef", b"k3-0123456789abcdef"):
+        session = Pseudonymizer(key).session(text, "doc")
+        session.register(entities)
+        assert session.surrogate(CITY, "Brest") in finistere[49:]
+
+
+@pytest.mark.parametrize(("original", "layout"), [
+    ("12 rue Jean Dupont", r"\d+ rue "), ("3 BD DES LILAS", r"\d+ BD "),
+    ("4 av. Foch, appt 12", r"\d+ av\. "),
+])
+def test_street_surrogate_is_a_real_street_name(pseudonymizer, original, layout) -> None:
+    from deident.places import load_places
+
+    new = pseudonymizer.session("", "doc").surrogate(ADDRESS, original)
+    match = re.match(layout + r"(?P<name>.+?)(?P<tail>, appt \d+)?$", new)
+    assert match, new
+    names = {n.casefold() for n in load_places().street_names}
+    assert match["name"].casefold() in names
+    if original.isupper():
+        assert match["name"].isupper()
+    assert ("appt" in original) == bool(match["tail"])
+
+
+@pytest.mark.parametrize(("original", "pattern"), [
+    ("CHU de Rouen", r"CHU (?:de |d'|du |des )(?P<city>.+)"),
+    ("Centre hospitalier d'Arles", r"Centre hospitalier (?:de |d'|du |des )(?P<city>.+)"),
+    ("CH du Mans", r"CH (?:de |d'|du |des )(?P<city>.+)"),
+    ("CHU Sud-Atlantique", r"CHU (?:de |d'|du |des )(?P<city>.+)"),
+    ("clinique des Cèdres", r"clinique (?P<name>.+)"),
+    ("Clinique Saint-Joseph", r"Clinique (?P<name>.+)"),
+    ("hôpital Bichat", r"hôpital (?P<person>\w[\w\- ]+)"),
+    ("HÔPITAL BICHAT", r"HÔPITAL (?P<person>[A-ZÀ-Ý][A-ZÀ-Ý\- ]+)"),
+])
+def test_hospital_surrogate_is_an_establishment_of_the_same_kind(pseudonymizer, original,
+                                                                   pattern) -> None:
+    from deident.places import load_places
+
+    new = pseudonymizer.session("", "doc").surrogate(HOSPITAL, original)
+    match = re.fullmatch(pattern, new)
+    assert match, new
+    assert new.casefold() != original.casefold()
+    if "city" in match.groupdict():
+        city = match["city"]
+        assert any(name.casefold() in COMMUNES for name in (city, "le " + city, "les " + city))
+    if "name" in match.groupdict():
+        assert match["name"] in load_places().establishment_names
+    if "person" in match.groupdict():
+        assert match["person"].casefold() not in ("bichat",)
+
+
+@pytest.mark.parametrize(("original", "form"), [
+    ("AB-123-CD", r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}"),
+    ("ab 123 cd", r"[a-hj-np-tv-z]{2} \d{3} [a-hj-np-tv-z]{2}"),
+    ("1234 AB 56", r"\d{4} [A-HJ-NP-TV-Z]{2} \d{2}"),
+])
+def test_vehicle_plate_surrogate_keeps_its_format(pseudonymizer, original, form) -> None:
+    session = pseudonymizer.session("", "doc")
+    new = session.surrogate(VEHICLE_PLATE, original)
+    assert re.fullmatch(form, new) and new.casefold() != original.casefold()
+    assert "000" not in new
+    assert new == pseudonymizer.session("", "other").surrogate(VEHICLE_PLATE, original)
+
+
+@pytest.mark.parametrize("original", ["4970 1012 3456 7890", "5555555555554444",
+                                      "4970-1012-3456-7890"])
+def test_payment_card_surrogate_is_luhn_valid_with_the_same_grouping(pseudonymizer,
+                                                                     original) -> None:
+    new = pseudonymizer.session("", "doc").surrogate(PAYMENT_CARD, original)
+    assert re.sub(r"\d", "9", new) == re.sub(r"\d", "9", original)
+    assert luhn.is_valid(re.sub(r"\D", "", new)) and new != original
+    assert new[0] == original[0]  # the network (4 Visa, 5 Mastercard) stays
+    masked = pseudonymizer.session("", "doc").surrogate(PAYMENT_CARD, "4970 **** **** 1234")
+    assert re.fullmatch(r"\d{4} \*{4} \*{4} \d{4}", masked) and "1234" not in masked
+
+
+@pytest.mark.parametrize("original", ["Lyon 69003", "Lyon (69003)", "LYON, 69003"])
+def test_zip_city_written_city_first_keeps_its_layout(pseudonymizer, original) -> None:
+    new = pseudonymizer.session("", "doc").surrogate(ZIP_CITY, original)
+    match = re.fullmatch(r"(?P<city>\D+?)(?P<gap>,? \(?)(?P<code>69\d{3})(?P<close>\)?)", new)
+    assert match, new
+    assert match["gap"] + match["close"] == (
+        re.search(r",? \(?", original).group() + (")" if original.endswith(")") else ""))
+    assert match["code"] in {c for c, _ in COMMUNES[match["city"].casefold()]}
+    assert match["city"].casefold() != "lyon" and match["city"].isupper() == original.isupper()
+
+
+def test_arrondissement_only_where_the_commune_has_them(pseudonymizer) -> None:
+    from deident.pseudonyms import _Draw
+
+    for key in (TEST_KEY, b"k2-0123456789abcdef", b"k3-0123456789abcdef"):
+        new = Pseudonymizer(key).session("", "doc").surrogate(ZIP_CITY, "13001 Marseille 1er")
+        assert re.fullmatch(r"13\d{3} \D+", new), new  # "Saint-Victoret 18er" would be wrong
+    # Drawn into a commune that has arrondissements, the postcode follows the arrondissement.
+    new = pseudonymizer.zip_city("69003 Villeurbanne 3e", _Draw(b"seed"), lambda city: "Lyon")
+    number = int(re.fullmatch(r"690(\d\d) Lyon (\d+)(?:e|er)", new).group(1))
+    assert new.endswith(f" {number}{'er' if number == 1 else 'e'}")

@@ -2,11 +2,16 @@
 their names, birth dates, numbers and addresses, even where the text gives no clue.
 
 The export is UTF-8, either CSV (comma, semicolon or tab separated, one header row) or
-JSONL (one object per line). Columns (CSV) or keys (JSONL); only `patient_id` is required,
-any other column or key is an error:
+JSONL (one object per line). Columns (CSV) or keys (JSONL) are named as hospital exports
+name them, in French or English, case and accents ignored (`deident.columns` holds the
+table: "nom", "nom_naissance", "nom_usage", "prénom", "ddn", "num_secu", "ipp", "cp",
+"commune", "tel", "mail"…); a column the table does not know is an error. Several columns
+may feed one list field ("nom_naissance" and "nom_usage" both give last names: merged).
 
-- `patient_id`: the hospital's identifier (IPP). Also searched in the text (HOSPITAL_ID)
-  when it has at least 5 letters or digits.
+- `patient_id` (IPP): optional. Also searched in the text (HOSPITAL_ID) when it has at
+  least 5 letters or digits. Without it, a patient is identified by a hash of their
+  identity (NIR, else names and birth date, else the whole row), never written anywhere:
+  it only keys the patient's shared date shift.
 - `last_names`: birth name and usage name (CSV: several separated by `|`; JSONL: a list
   or a `|`-separated string). Compound names and particles are understood:
   "Fournier-Lambert", "de la Fontaine".
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import importlib.util
 import io
 import json
@@ -51,6 +57,7 @@ from pathlib import Path
 import regex
 from stdnum.fr import nir as stdnum_nir
 
+from deident.columns import column_type, fold_header
 from deident.dates import DATE_PATTERNS, MONTH_ABBREVIATIONS, MONTHS
 from deident.entities import (
     ADDRESS,
@@ -74,6 +81,8 @@ COLUMNS = (
     "patient_id", "last_names", "first_names", "birth_date", "nir", "address", "postcode",
     "city", "phones", "emails", "file", "folder",
 )
+# Headers the column table does not hold: where a patient's documents are.
+_SCOPE_COLUMNS = {"file": "file", "folder": "folder", "fichier": "file", "repertoire": "folder"}
 LIST_COLUMNS = frozenset({"last_names", "first_names", "phones", "emails"})
 HINT = "known"
 MIN_ID_CHARS = 5
@@ -149,6 +158,7 @@ class KnownIdentitiesError(DeidentError):
 @dataclass(frozen=True)
 class _Record:
     patient_id: str
+    searched_id: bool  # given by the export (searched in texts), not derived
     last_names: tuple[str, ...]
     first_names: tuple[str, ...]
     birth_date: dt.date | None
@@ -219,10 +229,10 @@ def _read_csv(text: str, where: _Where) -> Iterator[_Record]:
                 continue
             if len(row) > len(columns):
                 raise where.error(line, len(columns) + 1, "more fields than the header has")
-            values = {
-                name: (column, row[column - 1] if column <= len(row) else "")
-                for column, name in enumerate(columns, start=1) if name
-            }
+            values: dict[str, list[tuple[int, object]]] = defaultdict(list)
+            for column, name in enumerate(columns, start=1):
+                if name:
+                    values[name].append((column, row[column - 1] if column <= len(row) else ""))
             for column, name in enumerate(columns, start=1):
                 if not name and column <= len(row) and row[column - 1].strip():
                     raise where.error(line, column, "a value in a column without a name")
@@ -233,20 +243,28 @@ def _read_csv(text: str, where: _Where) -> Iterator[_Record]:
         raise where.error(1, None, "empty file: a header row is needed")
 
 
+def _field(header: str) -> str | None:
+    """The known-identities field a column header or JSONL key names, or None."""
+    folded = fold_header(header)
+    if folded in _SCOPE_COLUMNS:
+        return _SCOPE_COLUMNS[folded]
+    found = column_type(header)
+    return found.field if found is not None and found.field else None
+
+
 def _header(row: list[str], line: int, where: _Where) -> list[str]:
-    columns = []
+    columns: list[str] = []
     for column, cell in enumerate(row, start=1):
-        name = cell.strip().lstrip("\ufeff").lower()
-        if not name:  # a trailing separator: the column must stay empty
+        if not cell.strip().lstrip("\ufeff"):  # a trailing separator: the column must stay empty
             columns.append("")
             continue
-        if name not in COLUMNS:  # not echoed: a header-less file would show a value
-            raise where.error(line, column, f"unknown column (expected: {', '.join(COLUMNS)})")
-        if name in columns:
+        name = _field(cell)
+        if name is None:  # not echoed: a header-less file would show a value
+            raise where.error(line, column, f"unknown column (expected: {', '.join(COLUMNS)} "
+                              "or their French names, see deident.columns)")
+        if name in columns and name not in LIST_COLUMNS:
             raise where.error(line, column, "duplicate column", name)
         columns.append(name)
-    if "patient_id" not in columns:
-        raise where.error(line, None, "the header has no patient_id column")
     return columns
 
 
@@ -260,13 +278,16 @@ def _read_jsonl(text: str, where: _Where) -> Iterator[_Record]:
             raise where.error(line_number, exc.colno, "invalid JSON") from None
         if not isinstance(obj, dict):
             raise where.error(line_number, 1, "a JSON object is expected")
-        values: dict[str, tuple[int, object]] = {}
+        values: dict[str, list[tuple[int, object]]] = defaultdict(list)
         for ordinal, (key, value) in enumerate(obj.items(), start=1):
             column = _key_column(raw, key)
-            if key not in COLUMNS:  # not echoed: keys are named only when they are ours
+            name = _field(key)
+            if name is None:  # not echoed: keys are named only when they are ours
                 raise where.error(line_number, column, f"unknown key (key {ordinal}; expected: "
-                                  f"{', '.join(COLUMNS)})")
-            values[key] = (column, value)
+                                  f"{', '.join(COLUMNS)} or their French names)")
+            if name in values and name not in LIST_COLUMNS:
+                raise where.error(line_number, column, "duplicate key", name)
+            values[name].append((column, value))
         yield _record(values, line_number, where)
 
 
@@ -277,11 +298,16 @@ def _key_column(raw: str, key: str) -> int:
     return position + 1 if position >= 0 else 1
 
 
-def _record(values: dict[str, tuple[int, object]], line: int, where: _Where) -> _Record:
+def _record(values: dict[str, list[tuple[int, object]]], line: int, where: _Where) -> _Record:
     def texts(name: str) -> tuple[str, ...]:
-        column, value = values.get(name, (None, None))
+        merged: list[str] = []
+        for column, value in values.get(name, ()):
+            merged += [t for t in cell_texts(name, column, value) if t not in merged]
+        return tuple(merged)
+
+    def cell_texts(name: str, column: int, value: object) -> list[str]:
         if value is None:
-            return ()
+            return []
         items: list[object]
         if isinstance(value, list):
             items = value
@@ -300,18 +326,17 @@ def _record(values: dict[str, tuple[int, object]], line: int, where: _Where) -> 
                 out.append(unicodedata.normalize("NFC", item.strip()))
         if len(out) > 1 and name not in LIST_COLUMNS:
             raise where.error(line, column, "a single value is expected", name)
-        return tuple(out)
+        return out
 
     def one(name: str) -> str | None:
         found = texts(name)
         return found[0] if found else None
 
     def fail(name: str, reason: str) -> KnownIdentitiesError:
-        return where.error(line, values.get(name, (None,))[0], reason, name)
+        cells = values.get(name)
+        return where.error(line, cells[0][0] if cells else None, reason, name)
 
     patient_id = one("patient_id")
-    if patient_id is None:
-        raise fail("patient_id", "patient_id is missing")
     last_names, first_names = texts("last_names"), texts("first_names")
     for name, names in (("last_names", last_names), ("first_names", first_names)):
         if any(not _LETTER.search(n) or any(c.isdigit() for c in n) for n in names):
@@ -352,8 +377,30 @@ def _record(values: dict[str, tuple[int, object]], line: int, where: _Where) -> 
         if not parts or ".." in parts:
             raise fail(kind, "not a usable path")
         scope = (kind, parts, absolute)
-    return _Record(patient_id, last_names, first_names, birth_date, nir, address, postcode, city,
+    searched_id = patient_id is not None
+    if patient_id is None:
+        if not (last_names or first_names or birth_date or nir or address or postcode or city
+                or phones or emails):
+            raise fail("patient_id", "nothing identifies the patient (no patient_id, no value)")
+        patient_id = _derived_id(last_names, first_names, birth_date, nir,
+                                 (address, postcode, city, *phones, *emails))
+    return _Record(patient_id, searched_id, last_names, first_names, birth_date, nir, address, postcode, city,
                    phones, emails, scope)
+
+
+def _derived_id(last_names: tuple[str, ...], first_names: tuple[str, ...],
+                birth_date: dt.date | None, nir: str | None, others: tuple[str | None, ...]) -> str:
+    """A patient's identifier when the export has none: a hash of who they are (the NIR,
+    else their names and birth date, else the whole row), so that rows of one patient agree
+    whatever else they hold. Never a counter; never written out (it keys a date shift)."""
+    if nir is not None:
+        identity = ["nir", nir[:13]]
+    elif last_names or first_names or birth_date is not None:
+        identity = ["names", *sorted(map(fold, last_names)), "|", *sorted(map(fold, first_names)),
+                    birth_date.isoformat() if birth_date else ""]
+    else:
+        identity = ["row", *(fold(v) for v in others if v)]
+    return "~" + hashlib.sha256("\x1f".join(identity).encode("utf-8")).hexdigest()[:24]
 
 
 def _parse_birth_date(value: str) -> dt.date | None:
@@ -456,6 +503,10 @@ class _Builder:
             self.common is None or tokens[i] in self.common)}
         if len(words) == 1 and len(tokens[words[0]]) <= 3:
             mask.add(words[0])
+        # A compound with a word that already matches alone in lowercase ("lambert") is that
+        # name in any case: "fournier-lambert" goes whole, not its second half only.
+        if len(words) > 1 and any(i not in mask and len(tokens[i]) > 3 for i in words):
+            mask = set()
         if len(tokens) > 1 and tokens[-1] == ".":
             mask.add(len(tokens) - 2)
         return tuple(sorted(mask))
@@ -668,7 +719,8 @@ class KnownIdentities:
         emails: dict[str, set[int]] = defaultdict(set)
         for index, record in enumerate(records):
             builder.add_names(record, index)
-            builder.add_identifier(record.patient_id, index)
+            if record.searched_id:
+                builder.add_identifier(record.patient_id, index)
             if record.address:
                 builder.add_address(record.address, index)
             if record.city:
@@ -687,7 +739,7 @@ class KnownIdentities:
                     compact_dates[form].add(index)
             for email in record.emails:
                 emails[email.casefold()].add(index)
-            compact_id = _ID_SEPARATORS.sub("", record.patient_id)
+            compact_id = _ID_SEPARATORS.sub("", record.patient_id) if record.searched_id else ""
             if compact_id.isdigit() and len(compact_id) >= MIN_ID_CHARS:
                 numeric_ids[compact_id].add(index)
         self._trie = builder.trie  # patients: sets, read only from here on
@@ -777,6 +829,9 @@ class KnownIdentities:
 
         starts: dict[tuple[str, int], list[tuple[int, frozenset[int]]]] = defaultdict(list)
         ends: dict[tuple[str, int], list[tuple[int, frozenset[int]]]] = defaultdict(list)
+        # First names written without their capitals ("claire"): only beside a last name
+        # itself written all in lowercase ("claire fournier-lambert").
+        loose: dict[tuple[str, int], list[tuple[int, frozenset[int]]]] = defaultdict(list)
         found: list[tuple[int, int, str]] = []
         trie = self._trie
         for i in range(n):
@@ -785,12 +840,16 @@ class KnownIdentities:
             while node is not None:
                 j += 1
                 for (kind, type_, mask), patients in node.get("", {}).items():
-                    if not all(text[tokens[i + k][0]].isupper() for k in mask):
+                    capitals = all(text[tokens[i + k][0]].isupper() for k in mask)
+                    if not capitals and kind != _FIRST:
                         continue
                     patients = patients if allowed is None else patients & allowed
                     if not patients:
                         continue
-                    if kind == _OTHER:
+                    if not capitals:
+                        loose[_FIRST, i].append((j, patients))
+                        loose[_FIRST + "_end", j].append((i, patients))
+                    elif kind == _OTHER:
                         found.append((i, j, type_))
                     else:
                         starts[kind, i].append((j, patients))
@@ -804,6 +863,8 @@ class KnownIdentities:
                 if kind == _LAST:
                     found.append((i, j, PERSON))
                     found += _combine(i, j, patients, starts, ends, keys, joinable)
+                    if loose and not any(c.isupper() for c in text[tokens[i][0]:tokens[j - 1][1]]):
+                        found += _combine_loose(i, j, patients, loose, joinable)
                 elif kind == _FIRST and joinable(j):  # "Jean M."
                     found += [(i, j2, PERSON) for j2, others in starts.get((_LAST_INITIAL, j), ())
                               if patients & others]
@@ -882,6 +943,19 @@ def _combine(i: int, j: int, patients: frozenset[int], starts: dict, ends: dict,
     for k in follow:
         for kind in (_FIRST, _INITIAL):
             found += [(i, j2, PERSON) for j2, others in starts.get((kind, k), ()) if patients & others]
+    return found
+
+
+def _combine_loose(i: int, j: int, patients: frozenset[int], loose: dict, joinable
+                   ) -> list[tuple[int, int, str]]:
+    """A lowercase last name [i, j) with a lowercase first name of the same patient beside it."""
+    found = []
+    if joinable(i):
+        found += [(i2, j, PERSON) for i2, others in loose.get((_FIRST + "_end", i), ())
+                  if patients & others]
+    if joinable(j):
+        found += [(i, j2, PERSON) for j2, others in loose.get((_FIRST, j), ())
+                  if patients & others]
     return found
 
 

@@ -2,8 +2,9 @@
 
 Every surrogate is drawn from HMAC-SHA256(key, entity type | normalized value):
 the same value gets the same surrogate in every file, run and worker, with no
-shared state, and nothing links it back without the key. Name, street and city
-pools come from Faker's French-speaking locales, indexed by the digest.
+shared state, and nothing links it back without the key. Name pools come from Faker's
+French-speaking locales; cities are real French communes with their own postcode, streets
+and establishments follow real naming patterns (`deident.places`), all indexed by the digest.
 
 Within one document (a `DocumentSession`) a surrogate never equals an original
 value of that document and two originals never share a surrogate; a clash is
@@ -33,15 +34,19 @@ from deident.entities import (
     EMAIL,
     FINESS,
     FR_NIR,
+    HOSPITAL,
     IBAN,
+    PAYMENT_CARD,
     PERSON,
     PHONE,
     RPPS,
     URL,
+    VEHICLE_PLATE,
     ZIP_CITY,
 )
 from deident.lexicons import Lexicons, load_lexicons, trie_regex
 from deident.normalize import fold, strip_accents
+from deident.places import Commune, load_places, place_key, postcode_area
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
 MAX_ATTEMPTS = 50
@@ -150,6 +155,7 @@ class Pseudonymizer:
         self.max_date_shift_days = max_date_shift_days
         self.lexicons = lexicons or load_lexicons()
         self.pools = load_pools()
+        self.places = load_places()
         # Compiled once: street_address runs for every address of every document.
         street_types = trie_regex(t.rstrip(".") for t in self.lexicons.street_types)
         self._street_type = regex.compile(rf"(?i)(?<![\w])(?:{street_types})\.?(?![\w])")
@@ -229,43 +235,136 @@ class Pseudonymizer:
         if not original[match.end():].strip():  # "Le Bourg": the place itself is the address
             return self.city(original, draw)
         number = regex.sub(r"\d+", lambda m: str(1 + draw.below(120)), original[: match.start()])
-        kind = draw.below(3)
-        if kind == 0:
-            name = self.surname("", draw)
-        elif kind == 1:
-            name = f"{self.first_name('', draw)} {self.surname('', draw)}"
-        else:
-            name = f"de {self.surname('', draw)}"
+        name = draw.choice(self.places.street_names)  # "des Tilleuls", "Jean Moulin"
         tail = regex.search(r",?\s*(?i:appt|appartement|apt|app|bât|bat|bâtiment|batiment|esc|"
                             r"escalier|étage|etage|porte|studio|chambre|logement|lot)\b.*$",
                             original[match.end():])
         complement = ""
-        if tail:
-            complement = _fill_shape(tail.group(), _same_shape_chars(tail.group(), draw))
+        if tail:  # ", appt 12" -> ", appt 47": the words stay, their numbers and letters change
+            complement = _SHORT_CODE.sub(lambda m: _same_shape_chars(m.group(), draw),
+                                         tail.group())
         name_part = original[match.end():len(original) - len(tail.group()) if tail else None]
         return number + match.group() + " " + same_case(name_part, name) + complement
 
-    def city(self, original: str, draw: _Draw) -> str:
-        shape = draw.below(6)
-        surname = self.surname("", draw)
-        if shape == 0:
-            name = f"Saint-{self.first_name('', draw)}"
-        elif shape == 1:
-            name = f"{surname}-sur-{self.surname('', draw)}"
-        else:
-            name = surname
-        return same_case(original, name)
+    def commune(self, city: str, area: str | None, draw: _Draw, min_population: int = 0
+                ) -> Commune:
+        """A real commune other than `city`: of the postcode area `area` when given, else of
+        `city`'s own when it is a known commune (coarse geography survives), else any."""
+        if area is None:
+            area = self.places.area_of(city)
+        return self.places.choose(draw.below, area, city, min_population)
 
-    def zip_city(self, original: str, draw: _Draw) -> str:
-        match = regex.match(r"(\d{2}|2[AB])( ?)(\d{3})([ \t]*,?[ \t]*)(.*?)"
-                            r"((?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?(?:[ \t]+\d{1,2}"
-                            r"(?:e|er|ème)?)?)$", original)
-        if match is None:
+    def city(self, original: str, draw: _Draw) -> str:
+        return same_case(original, self.commune(original, None, draw).name)
+
+    def city_name(self, original: str, draw: _Draw) -> str:
+        """The commune's name as written in the list; the session writes it in the
+        original's case."""
+        return self.commune(original, None, draw).name
+
+    def zip_city(self, original: str, draw: _Draw,
+                 city_surrogate: Callable[[str], str] | None = None) -> str:
+        """"69003 Lyon" -> "69100 Villeurbanne": a real commune of the same département with
+        its own postcode, in the original's layout ("Lyon 69003", "75013 PARIS CEDEX 13").
+        `city_surrogate` gives the document's CITY surrogate of a city, to use when it is a
+        commune of the same postcode area (then "Lyon" and "69003 Lyon" agree)."""
+        match = _CODE_FIRST.match(original)
+        if match is not None:
+            head, code1, space, code2, gap, city, suffix = (
+                "", match["d"], match["s"], match["n"], match["gap"], match["city"], match["x"])
+        elif (match := _CITY_FIRST.match(original)) is not None:
+            head, code1, space, code2, gap, city, suffix = (
+                match["city"], match["d"], match["s"], match["n"], match["gap"], "",
+                match["x"] + match["close"])
+        else:
             return _fill_shape(original, _same_shape_chars(original, draw))
-        # The département stays (coarse geography researchers need); the rest is new.
-        code = match.group(1) + match.group(2) + f"{draw.below(1000):03d}"
-        suffix = regex.sub(r"\d+", lambda m: str(1 + draw.below(20)), match.group(6))
-        return code + match.group(4) + self.city(match.group(5), draw) + suffix
+        city_text = city or head
+        area = postcode_area(code1 + code2)
+        commune = None
+        if city_surrogate is not None and city_text.strip() \
+                and self.places.area_of(city_text) == area:
+            found = self.places.by_name.get(place_key(city_surrogate(city_text)), ())
+            commune = next((c for c in found if postcode_area(c.postcode) == area), None)
+        if commune is None:
+            commune = self.commune(city_text, area, draw)
+        new_code = commune.postcode[:2] + space + commune.postcode[2:]
+        new_city = same_case(city_text, commune.name) if city_text.strip() else ""
+        arrondissement = match["arr"] or ""
+        suffix = suffix[:len(suffix) - len(arrondissement)] if arrondissement else suffix
+        suffix = regex.sub(r"\d+", lambda m: f"{1 + draw.below(20):0{len(m.group())}d}", suffix)
+        if arrondissement and commune.name in _ARRONDISSEMENTS:  # "Lyon 3e": only where they are
+            number = 1 + draw.below(_ARRONDISSEMENTS[commune.name])
+            written = regex.match(r"(\s+)\d+(\D*)", arrondissement)
+            ending = written.group(2) and ("er" if number == 1 else (
+                "ème" if written.group(2) == "ème" else "e"))
+            suffix += written.group(1) + str(number) + ending
+            postcode = f"{commune.postcode[:3]}{number:02d}"  # 69003 for Lyon 3e
+            new_code = postcode[:2] + space + postcode[2:]
+        if head:
+            return new_city + gap + new_code + suffix
+        return new_code + gap + new_city + suffix
+
+    def hospital(self, original: str, draw: _Draw) -> str:
+        """An establishment of the same kind: "CHU de Rouen" -> "CHU de Niort", "clinique des
+        Cèdres" -> "clinique Saint-Roch", "hôpital Bichat" -> "hôpital Charlier"."""
+        match = _HOSPITAL_KIND.match(original)
+        if match is None:  # no kind to keep: a name of the same case
+            return same_case(original, self.surname("", draw))
+        kind, gap, rest = match["kind"], match["gap"], match["rest"]
+        big = regex.match(r"(?i)chr?u|chr|ghu|centre\s+hospitalier\s+(?:universitaire|r)|"
+                          r"hospices", kind) is not None
+        centre = regex.match(r"(?i)ch|gh|centre|groupe|hospices", kind) is not None
+        # "de Rouen", "d'Arles", "DE SAINT-NAZAIRE"; for a hospital centre "du Mans" too
+        place = (_OF_PLACE_ARTICLE if centre else _OF_PLACE).match(rest)
+        named = place is None and _NAMED.match(rest) is not None
+        if not rest or place is not None or (centre and not named
+                                             and self.places.area_of(rest) is None):
+            city = self.commune(rest[place.end():] if place else "", "", draw,
+                                min_population=50_000 if big else 10_000).name
+            name = _of(city, capital=bool(place) and place.group()[:1].isupper())
+            gap = gap or " "
+        elif named or _CARE_HOME.match(kind):
+            name = draw.choice(self.places.establishment_names)  # "des Cèdres", "Saint-Roch"
+        elif self.places.area_of(rest) is not None:  # "CHU Rouen"
+            name = self.commune(rest, "", draw, min_population=50_000 if big else 10_000).name
+        elif draw.below(3) == 0:
+            name = f"{self.first_name('', draw)} {self.surname('', draw)}"
+        else:
+            name = self.surname("", draw)
+        return kind + gap + same_case(rest, name)
+
+    def vehicle_plate(self, original: str, draw: _Draw) -> str:
+        """SIV "AB-123-CD" or FNI "1234 AB 56": same format, keyed letters and digits."""
+        compact = "".join(ch for ch in original if ch.isalnum()).upper()
+        letters = "ABCDEFGHJKLMNPQRSTVWXYZ"  # never I, O, U on a plate
+        if regex.fullmatch(r"[A-Z]{2}\d{3}[A-Z]{2}", compact):
+            first = draw.choice(letters) + draw.choice(letters)
+            if first in ("SS", "WW"):
+                first = "A" + first[1]
+            new = (first + f"{1 + draw.below(999):03d}" + draw.choice(letters)
+                   + draw.choice(letters))
+        elif match := regex.fullmatch(r"(\d{1,4})([A-Z]{1,3})(\d{2}|2[AB])", compact):
+            number, series, _ = match.groups()
+            new = (str(10 ** (len(number) - 1) + draw.below(9 * 10 ** (len(number) - 1)))
+                   + "".join(draw.choice(letters) for _ in series) + f"{1 + draw.below(95):02d}"
+                   .replace("20", "21"))
+        else:
+            return self.same_shape(original, draw)
+        out, chars = [], iter(new)
+        for ch in original:
+            if ch.isalnum():
+                c = next(chars, ch)
+                out.append(c if ch.isupper() or ch.isdigit() else c.lower())
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    def payment_card(self, original: str, draw: _Draw) -> str:
+        """Same grouping and network digit, Luhn-valid; a masked number ("4970 **** 1234")
+        keeps its mask and gets fresh digits."""
+        if regex.search(r"[*xX•]", original):
+            return _fill_digits(original, draw.digits(sum(ch.isdigit() for ch in original)))
+        return self.luhn_number(original, draw)
 
     def same_shape(self, original: str, draw: _Draw) -> str:
         return _fill_shape(original, _same_shape_chars(original, draw))
@@ -282,6 +381,42 @@ class Pseudonymizer:
                        for ch in compact[4:])
         check = stdnum_iban.calc_check_digits(country + "00" + bban)
         return _fill_shape(original, country + check + bban)
+
+
+_ZIP_SUFFIX = (r"(?P<x>(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?"
+               r"(?P<arr>[ \t]+\d{1,2}(?:e|er|ème)?)?)")
+_ARRONDISSEMENTS = {"Paris": 20, "Lyon": 9, "Marseille": 16}
+_CODE_FIRST = regex.compile(r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})(?P<gap>[ \t]*,?[ \t]*)"
+                            r"(?P<city>.*?)" + _ZIP_SUFFIX + "$")
+_CITY_FIRST = regex.compile(r"(?P<city>\D*?\p{L}{2}\D*?)(?P<gap>[ \t]*,[ \t]*\(?|[ \t]+\(?|\()"
+                            r"(?P<d>\d{2}|2[AB])(?P<s> ?)(?P<n>\d{3})" + _ZIP_SUFFIX + r"(?P<close>\)?)$")
+_HOSPITAL_KIND = regex.compile(
+    r"(?i)(?P<kind>(?:centre|groupe)\s+hospitalier(?:\s+(?:universitaire|régional|regional|"
+    r"intercommunal|spécialisé|specialise|général|general|départemental|privé|prive))*"
+    r"|hospices\s+civils|hôpitaux|hopitaux|hôpital|hopital|polyclinique|clinique|"
+    r"maison\s+de\s+(?:santé|sante|retraite|convalescence)|"
+    r"centre\s+(?:médical|medical|de\s+rééducation|de\s+reeducation|de\s+soins|de\s+santé|"
+    r"de\s+sante)|institut|résidence|residence|ehpad|chru|chu|chr|chs|chi|ch|ghu|gh)"
+    r"(?![\w])(?P<gap>\s*)(?P<rest>.*)$", regex.DOTALL)
+_CARE_HOME = regex.compile(r"(?i)(?:poly)?clinique|r[ée]sidence|ehpad|maison")
+_OF_PLACE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd]['’]\s*)(?=\p{Lu})")
+_OF_PLACE_ARTICLE = regex.compile(r"(?:[Dd][Ee]\s+|[Dd][Uu]\s+|[Dd][Ee][Ss]\s+|[Dd]['’]\s*)"
+                                  r"(?=\p{Lu})")
+_NAMED = regex.compile(r"(?i)(?:saint|sainte|st|ste|notre)(?![\w'’])|(?:du|des|les?|la|aux|"
+                       r"de\s+la|de\s+l['’]|l['’])(?:\s|(?<=['’]))")
+
+
+def _of(city: str, capital: bool = False) -> str:
+    """"de Niort", "d'Arles", "du Mans", "des Sables-d'Olonne"."""
+    if city.startswith("Le "):
+        text = "du " + city[3:]
+    elif city.startswith("Les "):
+        text = "des " + city[4:]
+    elif regex.match(r"[aeiouyh]", strip_accents(city[:1]).lower()):
+        text = "d'" + city
+    else:
+        text = "de " + city
+    return text[:1].upper() + text[1:] if capital else text
 
 
 _BUILDING = regex.compile(r"(?i)bâtiment|batiment|bât|bat|escalier|esc|appartement|appt|tour")
@@ -306,7 +441,7 @@ class DocumentSession:
     pseudonymizer: Pseudonymizer
     text: str
     date_offset: int
-    _cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    _cache: dict[tuple[str, ...], str] = field(default_factory=dict)
     _originals: set[str] = field(default_factory=set)
     _owner: dict[str, str] = field(default_factory=dict)  # folded surrogate -> folded original
     _roles: dict[str, str] = field(default_factory=dict)  # folded name word -> first|last
@@ -346,12 +481,34 @@ class DocumentSession:
             if shifted is not None:
                 return shifted
             return self._unique(DATE, original, p.same_shape)
+        if entity_type == CITY:
+            return same_case(original, self._unique(CITY, original, p.city_name))
+        if entity_type == ZIP_CITY:
+            return self._unique(ZIP_CITY, original, self._zip_city_generator(),
+                                shape=_case_class(original))
+        shape = (_case_class(original) if entity_type in (HOSPITAL, ADDRESS) else
+                 _layout(original) if entity_type in (VEHICLE_PLATE, PAYMENT_CARD) else "")
         generators: dict[str, Callable[[str, _Draw], str]] = {
             FR_NIR: p.nir, PHONE: p.phone, EMAIL: p.email, URL: p.url,
-            ADDRESS: p.street_address, ZIP_CITY: p.zip_city, CITY: p.city,
+            ADDRESS: p.street_address,
             RPPS: p.luhn_number, FINESS: p.luhn_number, IBAN: p.iban,
+            HOSPITAL: p.hospital, VEHICLE_PLATE: p.vehicle_plate, PAYMENT_CARD: p.payment_card,
         }
-        return self._unique(entity_type, original, generators.get(entity_type, p.same_shape))
+        return self._unique(entity_type, original, generators.get(entity_type, p.same_shape),
+                            shape=shape)
+
+    def _zip_city_generator(self) -> Callable[[str, _Draw], str]:
+        """"69003 Lyon" takes the city the document's "Lyon" got (first attempt only: a
+        clash must be able to draw another)."""
+        attempts = iter(range(MAX_ATTEMPTS + 1))
+        p = self.pseudonymizer
+
+        def generate(original: str, draw: _Draw) -> str:
+            first = next(attempts) == 0
+            hook = (lambda city: self.surrogate(CITY, city)) if first else None
+            return p.zip_city(original, draw, hook)
+
+        return generate
 
     def _person(self, original: str) -> str:
         """Word by word, so "DUPONT" alone and "Jean DUPONT" share the surname surrogate."""
@@ -386,9 +543,13 @@ class DocumentSession:
                 if values else r"(?!)")
         return self._inside.search(folded) is not None
 
-    def _unique(self, entity_type: str, original: str, generator: Callable[[str, _Draw], str]) -> str:
+    def _unique(self, entity_type: str, original: str, generator: Callable[[str, _Draw], str],
+                shape: str = "") -> str:
+        """`shape` (a case or layout class) keeps "PARIS" and "Paris" apart in the cache while
+        they draw the same surrogate: the digest does not see it."""
         key = fold(original)
-        cache_key = (entity_type, key)
+        # Apart from `surrogate`'s cache (exact originals): a 3-tuple never meets its keys.
+        cache_key = (entity_type, key, shape)
         if cache_key in self._cache:
             return self._cache[cache_key]
         for attempt in range(MAX_ATTEMPTS):
@@ -402,6 +563,18 @@ class DocumentSession:
         self._owner[folded] = key
         self._cache[cache_key] = candidate
         return candidate
+
+
+def _case_class(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return "upper"
+    return "lower" if letters and all(c.islower() for c in letters) else "mixed"
+
+
+def _layout(text: str) -> str:
+    """"AB-123-CD" -> "AA-99-AA" style: where letters, digits and separators stand."""
+    return regex.sub(r"\d", "9", regex.sub(r"\p{Lu}", "A", regex.sub(r"\p{Ll}", "a", text)))
 
 
 def _role(word: str, index: int, words: list[str], label: str, lex: Lexicons) -> str:
