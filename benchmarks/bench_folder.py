@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from results import write_section
 
 from deident import Deidentifier
-from deident.batch import _execute, plan, _State, state_path
+from deident.batch import _execute, _State, plan, state_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE = "## Folder runs (local backend)"

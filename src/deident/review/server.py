@@ -44,13 +44,19 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: request lines carry document positions and the token."""
 
     # -- access ----------------------------------------------------------------------------
-    def _allowed(self) -> bool:
+    def _allowed(self, form: dict | None = None) -> bool:
+        """Loopback Host, and the token: a form's own field for a POST (a cookie alone
+        would let another site post here), the URL's or the cookie for a GET."""
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
         if host not in ("127.0.0.1", "localhost"):
             return False  # another name pointing here (DNS rebinding)
-        query = parse_qs(urlparse(self.path).query)
-        cookie = SimpleCookie(self.headers.get("Cookie") or "")
-        given = query.get("token", [""])[0] or (cookie[_COOKIE].value if _COOKIE in cookie else "")
+        if form is not None:
+            given = form.get("token", [""])[0]
+        else:
+            query = parse_qs(urlparse(self.path).query)
+            cookie = SimpleCookie(self.headers.get("Cookie") or "")
+            given = query.get("token", [""])[0] or (
+                cookie[_COOKIE].value if _COOKIE in cookie else "")
         return secrets.compare_digest(given, self.server.token)
 
     def _deny(self) -> None:
@@ -98,11 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.NOT_FOUND, b"404\n", "text/plain; charset=utf-8")
 
     def do_POST(self) -> None:
-        if not self._allowed():
-            return self._deny()
         length = min(int(self.headers.get("Content-Length") or 0), 1 << 16)
-        form = parse_qs(self.rfile.read(length).decode("utf-8"))
-        if form.get("token", [""])[0] != self.server.token:  # forms carry it too
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        if not self._allowed(form):
             return self._deny()
         session = self.server.session
         path = urlparse(self.path).path

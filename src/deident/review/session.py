@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,8 +109,12 @@ class ReviewSession:
     # -- views ---------------------------------------------------------------------------
     def view(self, index: int) -> View:
         if index not in self._views:
-            self._views[index] = self._compute(self.documents[index])
-            self.documents[index].suspects = len(self._views[index].suspects)
+            view = self._compute(self.documents[index])
+            self._views[index] = view
+            document = self.documents[index]
+            document.suspects = len(view.suspects)
+            if not view.error:  # what this run replaces now (decisions may have changed it)
+                document.counts = dict(sorted(Counter(r.type for r in view.replacements).items()))
         return self._views[index]
 
     def _compute(self, document: ReviewDocument) -> View:
