@@ -4,6 +4,7 @@ nothing back."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -83,3 +84,48 @@ def test_the_command_warns_and_says_whether_it_found(
 def test_no_value_in_a_repr(run: tuple[Path, Path, list]) -> None:
     _, _, pairs = run
     assert all(c.original not in repr(c) and c.pseudonym not in repr(c) for c in pairs)
+
+
+def test_the_table_gives_the_pseudonyms_the_documents_carry(
+        key_file: Path, tmp_path: Path) -> None:
+    """A known patient (the examples' fictitious Mme KERBRAT, scoped to her letter): each
+    pseudonym of her row stands in the delivered letter, where her originals stood."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLES, src)
+    known = tmp_path / "patients.csv"
+    known.write_text("ipp,nom,prénom,ddn,nir,fichier\n8012345678,KERBRAT,Gwenaëlle,"
+                     "14/02/1948,2 48 02 29 019 004 06,compte_rendu_hospitalisation.txt\n",
+                     encoding="utf-8")
+    cli = [sys.executable, "-m", "deident.cli"]
+    done = subprocess.run([*cli, "pseudonymize", str(src), str(tmp_path / "dst"), "--key-file",
+                           str(key_file), "--known", str(known), "--quiet"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "records" / "table.csv"
+    out.parent.mkdir()
+    done = subprocess.run([*cli, "table", "--known", str(known), "--out", str(out),
+                           "--key-file", str(key_file)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "re-identifies" in done.stderr and out.stat().st_mode & 0o777 == 0o600
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    letter = text_format.decode((tmp_path / "dst" / "compte_rendu_hospitalisation.txt"
+                                 ).read_bytes())[0]
+    original = text_format.decode((src / "compte_rendu_hospitalisation.txt").read_bytes())[0]
+    for column in ("last_names", "first_names", "birth_date", "nir", "ipp"):
+        assert row[column] and row[column] in letter.replace(" ", "") if column == "nir" \
+            else row[column] in letter, column  # the letter spaces its NIR's digits
+        assert row[column] not in original, column
+    assert f"Mme {row['first_names']} {row['last_names']}, née le {row['birth_date']}" in letter
+    assert row["patient_id"] == "8012345678" and int(row["date_shift_days"]) != 0
+    # another key gives other pseudonyms, none of which the letter holds
+    other_key = tmp_path / "other.key"
+    other_key.write_bytes(TEST_KEY[::-1])
+    other_key.chmod(0o600)
+    subprocess.run([*cli, "table", "--known", str(known), "--out", str(tmp_path / "o.csv"),
+                    "--key-file", str(other_key)], check=True, capture_output=True)
+    (other,) = list(csv.DictReader((tmp_path / "o.csv").open(encoding="utf-8")))
+    assert other["last_names"] not in letter and other["nir"] not in letter
+    # never inside a pseudonymized folder
+    refused = subprocess.run([*cli, "table", "--known", str(known), "--out",
+                              str(tmp_path / "dst" / "table.csv"), "--key-file", str(key_file)],
+                             capture_output=True)
+    assert refused.returncode == 2 and not (tmp_path / "dst" / "table.csv").exists()

@@ -347,6 +347,51 @@ def scan(
                               config_file=config_file))
 
 
+@app.command("table")
+def correspondence_table(
+    known: Annotated[Path, typer.Option(help="The patients' export (CSV or JSONL, see "
+                                        "deident.known).")],
+    out: Annotated[Path, typer.Option(help="Where to write the table (CSV, mode 0600).")],
+    key_file: KeyFileOption = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """For the data controller only: per known patient, the pseudonyms their documents
+    carry (names, NIR, IPP, birth date) and the date shift, computed from the key; nothing
+    is stored beside the data. The table RE-IDENTIFIES people: it is refused inside a
+    pseudonymized folder."""
+    import csv
+
+    from deident.core import Deidentifier
+    from deident.correspondence import TABLE_COLUMNS, table
+
+    inside = next((p for p in out.resolve().parents if _is_deident_output(p)), None)
+    if inside is not None:
+        stderr.print("[red]error:[/red] the table re-identifies people: not inside a "
+                     "pseudonymized folder")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        deidentifier = Deidentifier(key_file, config=_config(config_file))
+        rows = table(deidentifier, known)
+    except (KeyFileError, ConfigError, DeidentError) as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file too
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=TABLE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    stderr.print(f"[bold yellow]warning:[/bold yellow] {out} re-identifies {len(rows)} "
+                 "patient(s): keep it with the hospital's records, never with shared files.")
+
+
+def _is_deident_output(folder: Path) -> bool:
+    """A folder a run wrote (DST): its report, state or review file stands beside it."""
+    return any((folder.parent / name).exists() for name in (
+        f"{folder.name}-report.json", f".{folder.name}.deident-state.jsonl",
+        f"{folder.name}-review.json"))
+
+
 class Lang(StrEnum):
     fr = "fr"
     en = "en"

@@ -1,10 +1,12 @@
 """Re-identification on demand, for the data controller: the correspondence between
-originals and pseudonyms is computed again from the key and the original documents, never
-stored. Nothing here is for a research partner: what it returns is personal data.
+originals and pseudonyms is computed again from the key and the hospital's own records,
+never stored. Nothing here is for a research partner: what it returns is personal data.
 
-`reveal` reads the documents of SRC as a folder run reads them (same scopes, same
-detection, same surrogates) and returns where an original value stands whose pseudonym
-is the one asked about (or whose `deident scan` fingerprint is the one given).
+- `table` gives, per known patient, the pseudonyms their documents carry (names, NIR,
+  IPP, birth date) and the date shift in days;
+- `reveal` reads the documents of SRC as a folder run reads them (same scopes, same
+  detection, same surrogates) and returns where an original value stands whose pseudonym
+  is the one asked about (or whose `deident scan` fingerprint is the one given).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from deident.batch import folder_scope_id, iter_files
+from deident.entities import Entity
 from deident.errors import DeidentError
 from deident.fingerprints import fingerprint as scan_fingerprint
 from deident.formats import ADAPTERS, adapter_for
@@ -88,3 +91,48 @@ def reveal(deidentifier: Deidentifier, src: Path, pseudonym: str | None = None, 
 def _words(text: str) -> list[str]:
     """"M. Paul MARTIN" -> ["m", "paul", "martin"]; "p.martin@x.fr" -> ["p", "martin", "x", "fr"]."""
     return regex.findall(r"\w+", fold(text))
+
+
+TABLE_COLUMNS = ("patient_id", "last_names", "first_names", "birth_date", "nir", "ipp",
+                 "date_shift_days")
+
+
+def table(deidentifier: Deidentifier, known: Path) -> list[dict[str, str]]:
+    """One row per patient of the export `known`: each value as its pseudonym (lists
+    `|`-separated), the birth date shifted, and the shift in days where one applies to all
+    the patient's documents (a patient scoped to files or folders, or date_scope
+    "project"; otherwise each document has its own shift: the cell is empty)."""
+    from deident.entities import DATE, FR_NIR, HOSPITAL_ID, PERSON
+    from deident.known import read_records
+
+    pseudonymizer = deidentifier.pseudonymizer
+    rows, seen = [], set()
+    for record in read_records(known):
+        if record.patient_id in seen:
+            continue
+        seen.add(record.patient_id)
+        shared_shift = record.scope is not None or pseudonymizer.date_scope == "project"
+        scope = "" if pseudonymizer.date_scope == "project" else f"patient:{record.patient_id}"
+        # Names take their role from the label before them, as in a document.
+        lines = [f"Nom : {n}" for n in record.last_names] + \
+            [f"Prénom : {n}" for n in record.first_names]
+        text = "\n".join(lines)
+        session = pseudonymizer.session(text, scope)
+        names, position = [], 0
+        for line in lines:
+            start = position + line.index(":") + 2
+            names.append(Entity(start, position + len(line), PERSON, 1.0))
+            position += len(line) + 1
+        session.register(names)
+        surrogates = [session.surrogate(PERSON, text[e.start:e.end]) for e in names]
+        birth = f"{record.birth_date:%d/%m/%Y}" if record.birth_date else ""
+        rows.append({
+            "patient_id": record.patient_id if record.searched_id else "",
+            "last_names": "|".join(surrogates[:len(record.last_names)]),
+            "first_names": "|".join(surrogates[len(record.last_names):]),
+            "birth_date": session.surrogate(DATE, birth) if birth and shared_shift else "",
+            "nir": session.surrogate(FR_NIR, record.nir) if record.nir else "",
+            "ipp": session.surrogate(HOSPITAL_ID, record.patient_id) if record.searched_id else "",
+            "date_shift_days": str(session.date_offset) if shared_shift else "",
+        })
+    return rows

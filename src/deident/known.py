@@ -75,7 +75,7 @@ from deident.errors import DeidentError
 from deident.lexicons import fold_same_length, models_dir
 from deident.normalize import digits_only, fold, strip_accents
 
-__all__ = ["COLUMNS", "KnownIdentities", "KnownIdentitiesError", "load_known"]
+__all__ = ["COLUMNS", "KnownIdentities", "KnownIdentitiesError", "load_known", "read_records"]
 
 COLUMNS = (
     "patient_id", "last_names", "first_names", "birth_date", "nir", "address", "postcode",
@@ -189,6 +189,12 @@ def load_known(path: Path | str) -> KnownIdentities:
 
     Raises `KnownIdentitiesError` naming the file, line and column of the first problem.
     """
+    return KnownIdentities(read_records(path))
+
+
+def read_records(path: Path | str) -> list[_Record]:
+    """The patients of a CSV or JSONL export, one record per row (see the module's
+    docstring); errors as `load_known`'s."""
     path = Path(path)
     where = _Where(path)
     try:
@@ -205,8 +211,7 @@ def load_known(path: Path | str) -> KnownIdentities:
     suffix = path.suffix.lower()
     is_jsonl = suffix in (".jsonl", ".ndjson", ".json") or (
         suffix != ".csv" and text.lstrip().startswith("{"))
-    records = list(_read_jsonl(text, where) if is_jsonl else _read_csv(text, where))
-    return KnownIdentities(records)
+    return list(_read_jsonl(text, where) if is_jsonl else _read_csv(text, where))
 
 
 def _read_csv(text: str, where: _Where) -> Iterator[_Record]:

@@ -35,6 +35,7 @@ from deident.entities import (
     FINESS,
     FR_NIR,
     HOSPITAL,
+    HOSPITAL_ID,
     IBAN,
     PAYMENT_CARD,
     PERSON,
@@ -546,8 +547,13 @@ class DocumentSession:
     def _unique(self, entity_type: str, original: str, generator: Callable[[str, _Draw], str],
                 shape: str = "") -> str:
         """`shape` (a case or layout class) keeps "PARIS" and "Paris" apart in the cache while
-        they draw the same surrogate: the digest does not see it."""
-        key = fold(original)
+        they draw the same surrogate: the digest does not see it. A number is keyed by its
+        letters and digits alone: "1 84 12 75 123 456 78" and "184127512345678" draw the
+        same digits, each laid out as written."""
+        if entity_type in _IDENTIFIER_TYPES:
+            key, shape = "".join(ch for ch in original if ch.isalnum()).casefold(), _layout(original)
+        else:
+            key = fold(original)
         # Apart from `surrogate`'s cache (exact originals): a 3-tuple never meets its keys.
         cache_key = (entity_type, key, shape)
         if cache_key in self._cache:
@@ -563,6 +569,11 @@ class DocumentSession:
         self._owner[folded] = key
         self._cache[cache_key] = candidate
         return candidate
+
+
+# Numbers and codes: keyed without their separators (see DocumentSession._unique).
+_IDENTIFIER_TYPES = frozenset({FR_NIR, PHONE, IBAN, RPPS, FINESS, HOSPITAL_ID, PAYMENT_CARD,
+                               VEHICLE_PLATE})
 
 
 def _case_class(text: str) -> str:
