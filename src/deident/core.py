@@ -3,9 +3,11 @@ texts, files and folders (read -> analyze -> pseudonymize -> write -> verify).""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import hashlib
+import itertools
 import os
 import shutil
 import signal
@@ -22,7 +24,7 @@ import regex
 from deident.analyzer import Analyzer, Spans
 from deident.anonymizer import SurrogateAnonymizer
 from deident.config import REDACT_LABELS, Config, load_config
-from deident.document import Document, Replacement
+from deident.document import BLOCK_SEPARATOR, Document, Replacement
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for
@@ -175,13 +177,17 @@ class Deidentifier:
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
         edits = []
+        # entities before index i all end by ends[i - 1]: a block's first one is a bisect away
+        ends = list(itertools.accumulate((e.end for e in entities), max))
         for block, offset in zip(document.blocks, offsets, strict=True):
             end = offset + len(block.text)
-            local = [
-                Entity(max(e.start, offset) - offset, min(e.end, end) - offset, e.type, e.score,
-                       e.hint)
-                for e in entities if e.start < end and offset < e.end
-            ]
+            local = []
+            for index in range(bisect.bisect_right(ends, offset), len(entities)):
+                e = entities[index]
+                if e.start >= end:
+                    break
+                local.append(Entity(max(e.start, offset) - offset, min(e.end, end) - offset,
+                                    e.type, e.score, e.hint))
             edits.append(self.anonymizer.replacements(block.text, local, session))
         originals = {joined[e.start:e.end] for e in entities if e.type != DATE}
         return edits, entities, originals
@@ -191,8 +197,52 @@ class Deidentifier:
         """The document's blocks as one text, each block's offset in it, and the entities to
         replace there (analysis, whole-block entities, then the project's policy)."""
         joined, offsets = document.joined()
-        found = _with_whole_blocks(self.analyzer.analyze(joined), document, offsets)
+        if any(block.entity_type for block in document.blocks):
+            found = self._analyze_untyped(document, offsets)
+        else:
+            found = self.analyzer.analyze(joined)
+        found = _with_whole_blocks(found, document, offsets)
         return joined, offsets, self._decide(joined, found, name)
+
+    def _analyze_untyped(self, document: Document, offsets: list[int]) -> list[Entity]:
+        """Only the blocks without a type go through the analyzer (a 100,000-row column of
+        surnames needs no NER); the values of the typed ones are then found in them too
+        ("vu par M. Dupont" in a comment column beside a "Nom" column). Joined-text
+        coordinates."""
+        free = [(block.text, offset) for block, offset in zip(document.blocks, offsets, strict=True)
+                if not (block.entity_type and block.text.strip())]
+        text = BLOCK_SEPARATOR.join(t for t, _ in free)
+        found = self.analyzer.analyze(text) if text.strip() else []
+        seeds = dict.fromkeys((b.text.strip(), b.entity_type) for b in document.blocks
+                              if b.entity_type and b.entity_type != DATE and b.text.strip())
+        if seeds and text.strip():
+            tail_start = len(text) + len(BLOCK_SEPARATOR)
+            tail, seed_entities, position = [], [], tail_start
+            for value, entity_type in seeds:
+                tail.append(value)
+                seed_entities.append(Entity(position, position + len(value), entity_type, 1.0))
+                position += len(value) + 1
+            propagated = self.analyzer.propagate(
+                text + BLOCK_SEPARATOR + "\n".join(tail), [*found, *seed_entities])
+            found = [e for e in propagated if e.end <= len(text)]
+        starts, position = [], 0
+        for block_text, _ in free:
+            starts.append(position)
+            position += len(block_text) + len(BLOCK_SEPARATOR)
+        mapped = []
+        for entity in found:  # an entity over a block separator is cut at it
+            first = bisect.bisect_right(starts, entity.start) - 1
+            for index in range(first, len(free)):
+                start = starts[index]
+                if start >= entity.end:
+                    break
+                piece_start = max(entity.start, start)
+                piece_end = min(entity.end, start + len(free[index][0]))
+                if piece_end > piece_start:
+                    shift = free[index][1] - start
+                    mapped.append(Entity(piece_start + shift, piece_end + shift, entity.type,
+                                         entity.score, entity.hint))
+        return mapped
 
     # -- files and folders ---------------------------------------------------------------
     def pseudonymize_file(self, src: str | Path, dst: str | Path, *,
@@ -217,11 +267,12 @@ class Deidentifier:
                 document = adapter.read(
                     src, scope, embedded=self.embedded, images=self.images,
                     max_pages=self.config.max_pages, max_parts=self.config.max_parts,
-                    max_unpacked_mb=self.config.max_unpacked_mb)
+                    max_unpacked_mb=self.config.max_unpacked_mb, columns=self.config.columns)
                 edits, entities, originals = self.pseudonymize_document(document, name)
                 _write_verified(adapter, document, edits, originals, dst,
                                 self.analyzer.protected_spans)
             report.output = str(dst)
+            report.reason = document.meta.get("note", "")  # e.g. a conversion, for the report
             report.pages = max(1, round(sum(len(b.text) for b in document.blocks) / 3000))
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
@@ -311,12 +362,13 @@ def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list
                        ) -> list[Entity]:
     """Blocks the adapter knows to be one entity (an author field) replace whatever the
     analyzer found inside them."""
-    whole = [Entity(offset, offset + len(block.text), block.entity_type, 1.0)
+    whole = [Entity(offset, offset + len(block.text), block.entity_type, 1.0, block.hint)
              for block, offset in zip(document.blocks, offsets, strict=True)
              if block.entity_type and block.text.strip()]
     if not whole:
         return entities
-    kept = [e for e in entities if not any(w.start < e.end and e.start < w.end for w in whole)]
+    taken = Spans((w.start, w.end) for w in whole)
+    kept = [e for e in entities if not taken.overlaps(e.start, e.end)]
     return sorted(kept + whole)
 
 

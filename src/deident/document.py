@@ -30,6 +30,9 @@ class Block:
     # Set when the whole block is known to be one entity whatever the analyzer finds
     # (a comment's author): it is then replaced as such.
     entity_type: str | None = None
+    # A clue for the surrogate of a whole-block entity: "first_name" / "last_name" (a
+    # spreadsheet's "Prénom" / "Nom" column).
+    hint: str = ""
 
 
 @dataclass

@@ -327,6 +327,9 @@ class DocumentSession:
             label = self.text[max(0, entity.start - 20):entity.start].lower()
             for index, word in enumerate(words):
                 key = fold(word)
+                if entity.hint in _ROLE_HINTS:  # a "Prénom" / "Nom" column says which
+                    self._roles[key] = _ROLE_HINTS[entity.hint]
+                    continue
                 if key in self._roles or entity.hint == "propagated":
                     continue
                 self._roles[key] = _role(word, index, words, label, lex)
@@ -402,6 +405,9 @@ class DocumentSession:
         self._owner[folded] = key
         self._cache[cache_key] = candidate
         return candidate
+
+
+_ROLE_HINTS = {"first_name": "first", "last_name": "last"}
 
 
 def _role(word: str, index: int, words: list[str], label: str, lex: Lexicons) -> str:

@@ -6,9 +6,10 @@ from pathlib import Path
 from types import ModuleType
 
 from deident.errors import UnsupportedFormatError
-from deident.formats import docx, pdf, text
+from deident.formats import delimited, docx, pdf, text
 
-ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx, ".pdf": pdf}
+ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx, ".pdf": pdf,
+                                   ".csv": delimited, ".tsv": delimited}
 
 
 def adapter_for(path: Path) -> ModuleType:
