@@ -6,10 +6,10 @@ from pathlib import Path
 from types import ModuleType
 
 from deident.errors import UnsupportedFormatError
-from deident.formats import delimited, docx, pdf, text
+from deident.formats import delimited, docx, pdf, text, xlsx
 
 ADAPTERS: dict[str, ModuleType] = {".txt": text, ".docx": docx, ".pdf": pdf,
-                                   ".csv": delimited, ".tsv": delimited}
+                                   ".csv": delimited, ".tsv": delimited, ".xlsx": xlsx}
 
 
 def adapter_for(path: Path) -> ModuleType:
