@@ -33,6 +33,9 @@ class Block:
     # A clue for the surrogate of a whole-block entity: "first_name" / "last_name" (a
     # spreadsheet's "Prénom" / "Nom" column).
     hint: str = ""
+    # Blocks of one context (a table row) are analyzed together, apart from the others;
+    # identical contexts are analyzed once. "" : the whole document is the context.
+    context: str = ""
 
 
 @dataclass

@@ -113,7 +113,7 @@ def read(path: Path, scope_id: str, *, columns: Mapping[str, str] | None = None,
         for index, field in enumerate(row):
             core = field.value.strip()
             kind = kinds[index] if index < len(kinds) else TEXT
-            block = kind.block(core, f"{column_letters(index)}{number}")
+            block = kind.block(core, f"{column_letters(index)}{number}", f"row {number}")
             if block is not None:
                 blocks.append(block)
                 fields.append((field, len(field.value) - len(field.value.lstrip())))

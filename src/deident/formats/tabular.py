@@ -25,13 +25,14 @@ class Column:
     entity_type: str = ""
     hint: str = ""  # "first_name" | "last_name": which surrogate a PERSON cell gets
 
-    def block(self, text: str, locator: str) -> Block | None:
-        """The block a cell's text becomes, or None (empty, or a kept column)."""
+    def block(self, text: str, locator: str, row: str = "") -> Block | None:
+        """The block a cell's text becomes, or None (empty, or a kept column); `row` names
+        its row, the context text cells are analyzed in."""
         if self.mode == "keep" or not text.strip():
             return None
         if self.mode == "typed":
             return Block(text, locator, self.entity_type, self.hint)
-        return Block(text, locator)
+        return Block(text, locator, context=row)
 
 
 TEXT = Column("text")

@@ -520,11 +520,11 @@ def _collect_cells(package: Package, name: str, book: _Workbook, dates: set[int]
         for column, cell in cells:
             kind = kinds[column] if column < len(kinds) else TEXT
             locator = f"{sheet_name}!{column_letters(column)}{row_number}"
-            _collect_cell(cell, kind, locator, book, dates, add)
+            _collect_cell(cell, kind, locator, f"{sheet_name}!{row_number}", book, dates, add)
     return unrecognized
 
 
-def _collect_cell(cell: etree._Element, kind: Column, locator: str, book: _Workbook,
+def _collect_cell(cell: etree._Element, kind: Column, locator: str, row: str, book: _Workbook,
                   dates: set[int], add: Callable) -> None:
     if kind.mode == "keep":
         formula = cell.find(s("f"))
@@ -538,16 +538,16 @@ def _collect_cell(cell: etree._Element, kind: Column, locator: str, book: _Workb
     if formula is not None and formula.text:  # literals typed like the column's cells
         _collect_formula_literals(formula, kind, locator, book, add,
                                   lambda e=formula: e.text or "",
-                                  lambda text, e=formula: setattr(e, "text", text))
+                                  lambda text, e=formula: setattr(e, "text", text), row)
     if cell_type == "s" and value is not None and value.text:
         index = int(value.text)
-        add(kind.block(_rich_text(book.sst_items[index]), locator),
+        add(kind.block(_rich_text(book.sst_items[index]), locator, row),
             _SharedCell(cell, index, book))
     elif cell_type == "inlineStr" and cell.find(s("is")) is not None:
         segmented = SegmentedText(_rich_segments(cell.find(s("is"))))
-        add(kind.block(segmented.text, locator), _Segmented(segmented))
+        add(kind.block(segmented.text, locator, row), _Segmented(segmented))
     elif cell_type == "str" and value is not None and value.text:
-        add(kind.block(value.text, locator), _CachedString(value))
+        add(kind.block(value.text, locator, row), _CachedString(value))
     elif cell_type == "n" and value is not None and value.text:
         number = float(value.text)
         style = int(cell.get("s", "0"))
@@ -558,7 +558,7 @@ def _collect_cell(cell: etree._Element, kind: Column, locator: str, book: _Workb
             add(Column("typed", DATE).block(iso, locator), _NumberCell(cell, book, number - whole, True))
         elif number.is_integer() and (kind.mode == "typed" or
                                       len(str(int(abs(number)))) >= _NUMBER_DIGITS):
-            add(kind.block(str(int(number)), locator), _NumberCell(cell, book))
+            add(kind.block(str(int(number)), locator, row), _NumberCell(cell, book))
 
 
 def _sheet_name(package: Package, part: str) -> str:
@@ -609,12 +609,12 @@ def _to_inline_string(cell: etree._Element, text: str) -> None:
 # -- formulas ------------------------------------------------------------------------------
 def _collect_formula_literals(element: etree._Element, kind: Column, locator: str,
                               book: _Workbook, add: Callable, get: Callable[[], str],
-                              set_: Callable[[str], None]) -> None:
+                              set_: Callable[[str], None], row: str = "") -> None:
     formula = _Formula(get, set_)
     book.formulas.append(formula)
     for index, match in enumerate(_STRING_LITERAL.finditer(get())):
         literal = match.group(1).replace('""', '"')
-        add(kind.block(literal, f"{locator}:formula"), _Literal(formula, index))
+        add(kind.block(literal, f"{locator}:formula", row), _Literal(formula, index))
 
 
 def rewrite_formula(text: str, literals: Mapping[int, str], sheets: Mapping[str, str],
