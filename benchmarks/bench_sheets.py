@@ -24,14 +24,17 @@ from results import write_section
 TITLE = "## Tables (CSV, XLSX)"
 HEADER = ["Nom", "Prénom", "DDN", "NIR", "IPP", "Adresse", "CP", "Ville", "Tél", "Mail",
           "Commentaire", "Résultat"]
-_SURNAMES = ("Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon "
-             "Michel Lefebvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont "
-             "Lambert Fontaine Rousseau Vincent Muller Lefevre Faure Andre Mercier Blanc Guerin "
-             "Boyer Garnier Chevalier Francois Legrand Gauthier Garcia Perrin Robin Clement "
-             "Morin Nicolas Henry Roussel Mathieu Gautier Masson").split()
-_FIRST = ("Jean Marie Pierre Anne Michel Sophie Nicolas Julie Laurent Claire Thomas Camille "
-          "Antoine Léa Hugo Emma Louis Chloé Paul Manon").split()
-_CITIES = ("Paris Lyon Marseille Toulouse Nantes Rennes Lille Dijon Angers Brest").split()
+_SURNAMES = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois",
+             "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David",
+             "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine",
+             "Rousseau", "Vincent", "Muller", "Lefevre", "Faure", "Andre", "Mercier", "Blanc",
+             "Guerin", "Boyer", "Garnier", "Chevalier", "Francois", "Legrand", "Gauthier", "Garcia",
+             "Perrin", "Robin", "Clement", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu",
+             "Gautier", "Masson"]
+_FIRST = ["Jean", "Marie", "Pierre", "Anne", "Michel", "Sophie", "Nicolas", "Julie", "Laurent",
+          "Claire", "Thomas", "Camille", "Antoine", "Léa", "Hugo", "Emma", "Louis", "Chloé", "Paul",
+          "Manon"]
+_CITIES = ["Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Rennes", "Lille", "Dijon", "Angers", "Brest"]
 _STREETS = ("rue de la Paix", "avenue Victor Hugo", "boulevard Voltaire", "rue des Lilas",
             "impasse du Moulin", "place de la République")
 _COMMENTS = ("RAS", "contrôle à 3 mois", "revu par le Dr {name}", "perdu de vue",

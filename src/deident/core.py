@@ -27,7 +27,7 @@ from deident.config import REDACT_LABELS, Config, load_config
 from deident.document import BLOCK_SEPARATOR, Document, Replacement
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
-from deident.formats import adapter_for
+from deident.formats import adapter_for, output_name
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
 from deident.policy import Policy
@@ -270,6 +270,7 @@ class Deidentifier:
         report = FileReport(source=str(src), output=None, status="done")
         try:
             adapter = adapter_for(src)
+            dst = Path(output_name(str(dst)))  # a converted .xls or .ods is written as .xlsx
             if src.stat().st_size > self.config.max_file_mb * 2**20:
                 raise RefusedError(f"file larger than {self.config.max_file_mb} MB (limits.max_file_mb)")
             name = name if name is not None else src.as_posix()  # for scoped known identities
