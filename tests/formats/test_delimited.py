@@ -154,3 +154,13 @@ def test_table_and_letter_of_one_folder_share_pseudonyms(deidentifier: Deidentif
     surname, first = (dst / "patients.csv").read_text(encoding="utf-8").splitlines()[1].split(";")
     letter = (dst / "courrier.txt").read_text(encoding="utf-8")
     assert f"{first} {surname}" in letter and "Vasseur" not in letter
+
+
+def test_date_columns_shift_dates_keep_times_and_leave_text(deidentifier: Deidentifier,
+                                                            tmp_path: Path) -> None:
+    src, dst = tmp_path / "d.csv", tmp_path / "o.csv"
+    src.write_text("Nom;DDN;Date d'entrée\nDurand;NC;1985-03-12 14:30\n", encoding="utf-8")
+    assert deidentifier.pseudonymize_file(src, dst).status == "done"
+    _, ddn, entry = dst.read_text(encoding="utf-8").splitlines()[1].split(";")
+    assert ddn == "NC"  # not a date: left for the analyzer, which finds nothing
+    assert entry.endswith(" 14:30") and entry != "1985-03-12 14:30"

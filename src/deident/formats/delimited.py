@@ -111,12 +111,14 @@ def read(path: Path, scope_id: str, *, columns: Mapping[str, str] | None = None,
         else:
             kinds = plan
         for index, field in enumerate(row):
-            core = field.value.strip()
             kind = kinds[index] if index < len(kinds) else TEXT
+            lead = len(field.value) - len(field.value.lstrip())
+            start, end = kind.span(field.value.strip())
+            core = field.value[lead + start:lead + end]
             block = kind.block(core, f"{column_letters(index)}{number}", f"row {number}")
             if block is not None:
                 blocks.append(block)
-                fields.append((field, len(field.value) - len(field.value.lstrip())))
+                fields.append((field, lead + start))
     return Document(blocks=blocks, scope_id=scope_id,
                     meta={"encoding": encoding, "note": note(unrecognized)},
                     state=CsvState(text, delimiter, fields))

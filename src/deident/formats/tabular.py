@@ -9,14 +9,19 @@ column (from [columns] in deident.toml) is left as is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from deident.columns import column_type, fold_header, looks_identifying
 from deident.document import Block
-from deident.entities import PERSON
+from deident.entities import DATE, FR_NIR, PERSON, PHONE
 
 _ROLE_HINTS = {"first": "first_name", "last": "last_name"}
+# Types whose values hold digits: "NC", "inconnu" under a DDN column are text, not dates.
+_DIGIT_TYPES = {DATE, FR_NIR, PHONE}
+# A date followed by a time ("1985-03-12 14:30"): the date alone is the entity.
+_DATE_TIME = re.compile(r"(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[ T]\d{1,2}[:h]\d{2}")
 
 
 @dataclass(frozen=True)
@@ -30,9 +35,19 @@ class Column:
         its row, the context text cells are analyzed in."""
         if self.mode == "keep" or not text.strip():
             return None
-        if self.mode == "typed":
+        if self.mode == "typed" and (self.entity_type not in _DIGIT_TYPES
+                                     or any(c.isdigit() for c in text)):
             return Block(text, locator, self.entity_type, self.hint)
         return Block(text, locator, context=row)
+
+    def span(self, text: str) -> tuple[int, int]:
+        """The part of a cell's stripped text its block covers: all of it, but the date
+        alone of a date and time."""
+        if self.mode == "typed" and self.entity_type == DATE:
+            match = _DATE_TIME.match(text)
+            if match:
+                return 0, match.end(1)
+        return 0, len(text)
 
 
 TEXT = Column("text")

@@ -697,6 +697,8 @@ def _collect_xml(root: etree._Element, part: str, book: _Workbook, add: Callable
             attribute = _local(name)
             if not value.strip():
                 continue
+            if (local, attribute) in _IDENTIFIERS and value.startswith("_xlnm."):
+                continue  # a built-in name (print area, filter range): Excel's own
             if (local, attribute) in _IDENTIFIERS:
                 add(Block(value.replace("_", " "), f"{part}:@{attribute}"),
                     _Identifier(element, name, book, sheet=False))
