@@ -286,6 +286,16 @@ class _CachedString:
 
 
 @dataclass
+class _IsoDateCell:
+    """A cell of type "d": an ISO date (and time) as text; the date part is the block."""
+
+    value: etree._Element
+
+    def apply(self, edits: list[Replacement], text: str) -> None:
+        self.value.text = splice(text, edits) + self.value.text[len(text):]
+
+
+@dataclass
 class XlsxState:
     book: _Workbook
     targets: list
@@ -548,6 +558,8 @@ def _collect_cell(cell: etree._Element, kind: Column, locator: str, row: str, bo
         add(kind.block(segmented.text, locator, row), _Segmented(segmented))
     elif cell_type == "str" and value is not None and value.text:
         add(kind.block(value.text, locator, row), _CachedString(value))
+    elif cell_type == "d" and value is not None and value.text:
+        add(Column("typed", DATE).block(value.text[:10], locator), _IsoDateCell(value))
     elif cell_type == "n" and value is not None and value.text:
         number = float(value.text)
         style = int(cell.get("s", "0"))
