@@ -99,13 +99,14 @@ def test_typed_columns_need_no_context_and_first_names_stay_first_names(
 def test_typed_cells_never_reach_the_analyzer(deidentifier: Deidentifier, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     analyzed: list[str] = []
-    original = deidentifier.analyzer.analyze
+    original = deidentifier.analyzer.analyze_many
 
-    def spy(text: str):
-        analyzed.append(text)
-        return original(text)
+    def spy(texts):
+        texts = list(texts)
+        analyzed.extend(texts)
+        return original(texts)
 
-    monkeypatch.setattr(deidentifier.analyzer, "analyze", spy)
+    monkeypatch.setattr(deidentifier.analyzer, "analyze_many", spy)
     src, dst = tmp_path / "t.csv", tmp_path / "o.csv"
     src.write_text("Nom;Commentaire\nQuesnel;RAS\nTardieu;appeler M. Quesnel\n", encoding="utf-8")
     assert deidentifier.pseudonymize_file(src, dst).status == "done"
