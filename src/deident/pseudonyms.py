@@ -271,7 +271,8 @@ class Pseudonymizer:
         # The département stays (coarse geography researchers need); the rest is new.
         code = match.group(1) + match.group(2) + f"{draw.below(1000):03d}"
         suffix = _DIGITS.sub(lambda m: str(1 + draw.below(20)), match.group(6))
-        return code + match.group(4) + self.city(match.group(5), draw) + suffix
+        city = self.city(match.group(5), draw) if match.group(5) else ""  # a bare "CP" cell
+        return code + match.group(4) + city + suffix
 
     def same_shape(self, original: str, draw: _Draw) -> str:
         return _fill_shape(original, _same_shape_chars(original, draw))
