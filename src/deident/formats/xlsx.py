@@ -792,24 +792,42 @@ def _empty_unused_strings(book: _Workbook) -> None:
 # -- verification --------------------------------------------------------------------------
 def read_back(path: Path) -> list[str]:
     """Every text node and attribute value of every XML part, rich texts joined, header
-    codes blanked and identifiers' underscores read as spaces."""
+    codes blanked and identifiers' underscores read as spaces. Numbers that are geometry
+    or formatting (theme percentages, drawing offsets: `lumMod val="75000"`) are left out:
+    a CP column's "75000" would otherwise be found there."""
     package = Package.open(path, KIND)
+    styles = {n: "quiet" for n in package.names() if package.content_type(n) == STYLES_TYPE}
+    dates = _date_styles(package, styles)
     texts: list[str] = []
     for name in package.names():
         if not name.endswith((".xml", ".rels", ".vml")):
             continue
         root = package.xml(name)
+        # a date cell holds a serial ("29000"), which a CP column's "29000" is not
+        serials = {cell.find(s("v")) for cell in root.iter(s("c"))
+                   if cell.get("t", "n") == "n" and int(cell.get("s", "0")) in dates}
         for container in root.iter(f"{{{A_NS}}}p", s("text"), s("si"), s("is")):
             tag = f"{{{A_NS}}}t" if container.tag == f"{{{A_NS}}}p" else s("t")
             texts.append("".join(t.text or "" for t in container.iter(tag)))
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
-            texts += [element.text or "", element.tail or "", *element.attrib.values()]
+            local = _local(element.tag)
+            text = element.text or ""
+            if not (local in _GEOMETRY and text.strip().isdigit()) and element not in serials:
+                texts.append(text)
+            texts.append(element.tail or "")
+            texts += [v for n, v in element.attrib.items()
+                      if not _NUMBER.fullmatch(v) or (local, _local(n)) in _ELEMENT_ATTRIBUTES
+                      or (local, _local(n)) == ("n", "v")]
             if element.tag in _HEADER_FOOTER:
-                texts.append(_HF_CODE.sub(lambda m: " " * len(m.group()), element.text or ""))
+                texts.append(_HF_CODE.sub(lambda m: " " * len(m.group()), text))
             texts += [v.replace("_", " ") for v in element.attrib.values() if "_" in v]
-            if element.text and "_" in element.text:
-                texts.append(element.text.replace("_", " "))
+            if "_" in text:
+                texts.append(text.replace("_", " "))
     return [t for t in texts if t.strip()]
 
+
+# Drawing anchors: cell positions and offsets in EMU, as text nodes.
+_GEOMETRY = {"col", "colOff", "row", "rowOff", "x", "y"}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
