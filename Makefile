@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_folder.py
 	$(BIN)/python benchmarks/bench_scan.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_sheets.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

@@ -82,6 +82,7 @@ def test_policies_and_limits(deidentifier: Deidentifier, tmp_path: Path) -> None
     ("deident.toml", "[allow]\nregexes = ['(']\n", "'allow.regexes'"),
     ("deident.toml", "[limits]\nmax_file_mb = 0\n", "'max_file_mb'"),
     ("deident.toml", "max_date_shift_days = \"365\"\n", "'max_date_shift_days'"),
+    ("deident.toml", "[columns]\nPatient = \"NAME\"\n", "'columns.Patient'"),
     ("pyproject.toml", "[tool.deident]\nsurprise = true\n", "'tool.deident.surprise'"),
 ])
 def test_an_invalid_configuration_names_its_key(tmp_path: Path, file: str, content: str,
@@ -90,6 +91,15 @@ def test_an_invalid_configuration_names_its_key(tmp_path: Path, file: str, conte
     with pytest.raises(ConfigError, match=re.escape(key)) as error:
         load_config(tmp_path)
     assert file in str(error.value)
+
+
+def test_columns_table_is_read(tmp_path: Path) -> None:
+    (tmp_path / "deident.toml").write_text(
+        '[columns]\n"Patient" = "PERSON"\n"Code" = "keep"\n"Prénom usuel" = "FIRST_NAME"\n',
+        encoding="utf-8")
+    config = load_config(tmp_path)
+    assert config.columns == {"Patient": "PERSON", "Code": "keep", "Prénom usuel": "FIRST_NAME"}
+    assert config.source("columns.Code") == str(tmp_path / "deident.toml")
 
 
 def test_the_nearest_file_up_from_the_working_directory(tmp_path: Path) -> None:

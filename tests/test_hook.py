@@ -51,7 +51,7 @@ def test_clean_findings_unreadable_and_usage(files: Path, key_file: Path) -> Non
     code, output = scan(str(files / "cr.docx"), str(files / "patients.csv"), key_file=key_file)
     assert code == EXIT_FINDINGS
     assert "cr.docx:word/document.xml:p0: PERSON" in output and "FR_NIR" in output
-    assert "patients.csv:2: PERSON" in output
+    assert "patients.csv:A2: PERSON" in output and "patients.csv:B2: FR_NIR" in output  # cells
     assert NAME not in output and NIR not in output and "Josiane" not in output
     code, output = scan(str(files / "locked.pdf"), key_file=key_file)
     assert code == EXIT_FINDINGS and "cannot be checked: encrypted PDF" in output

@@ -296,6 +296,10 @@ class Analyzer:
         return fold(text[entity.start:entity.end]) in self.lexicons.non_city_places
 
     # -- step 4 ---------------------------------------------------------------------------
+    def propagate(self, text: str, entities: list[Entity]) -> list[Entity]:
+        """`entities` and every other occurrence of their values in `text` (step 4 alone)."""
+        return self._propagate(text, sorted(entities), self.protected_spans(text))
+
     def _propagate(self, text: str, entities: list[Entity], protected: Spans) -> list[Entity]:
         words: list[tuple[str, str]] = []  # (value, type), matched word by word
         numbers: dict[str, str] = {}  # digits -> type, matched whatever the separators

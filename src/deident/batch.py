@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from deident.core import FileReport, FolderReport
 from deident.errors import UsageError
-from deident.formats import ADAPTERS
+from deident.formats import ADAPTERS, output_name
 
 if TYPE_CHECKING:
     from deident.config import Config
@@ -135,6 +135,7 @@ def plan(deidentifier: Deidentifier, src: Path, shard: tuple[int, int] | None
             output_parts.append(output)
             masked_parts.append(masked)
         name, masked_name = deidentifier.pseudonymize_name(relative.name, scope_id)
+        name = output_name(name)  # .xls, .ods -> .xlsx
         stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
         counter = 2
         while name in siblings:  # two names pseudonymized alike

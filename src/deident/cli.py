@@ -132,7 +132,8 @@ def _operators(values: list[str] | None) -> dict[str, str] | None:
 
 @app.command()
 def pseudonymize(
-    src: Annotated[str, typer.Argument(help="A .txt, .docx or .pdf file, a folder, or - for stdin.")],
+    src: Annotated[str, typer.Argument(
+        help="A .txt, .docx, .pdf, .csv, .tsv, .xlsx, .xls or .ods file, a folder, or - for stdin.")],
     dst: Annotated[str, typer.Argument(help="Output file, new folder, or - for stdout.")],
     key_file: KeyFileOption = None,
     config_file: ConfigOption = None,

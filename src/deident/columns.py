@@ -111,3 +111,19 @@ def fold_header(header: str) -> str:
 def column_type(header: str) -> ColumnType | None:
     """The type of the cells under `header`, or None when the header names none."""
     return _ALIASES.get(fold_header(header))
+
+
+# Words of a header that say "this column identifies someone" although the table above
+# does not know it ("Code patient", "N° chambre", "ID externe"): such columns are counted
+# in the report (never their values) so a person can add them to [columns].
+_IDENTIFYING_WORDS = frozenset((
+    "id", "ids", "identifiant", "identifier", "code", "ref", "reference", "matricule",
+    "num", "numero", "n", "no", "nom", "name", "patient", "patiente", "dossier", "ssn",
+    "nir", "ipp", "nda", "tel", "mail", "adresse", "contact", "login", "user", "uid",
+))
+
+
+def looks_identifying(header: str) -> bool:
+    """A header the table does not type but that names an identifier-like column."""
+    return column_type(header) is None and bool(
+        _IDENTIFYING_WORDS.intersection(fold_header(header).split()))

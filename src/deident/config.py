@@ -24,6 +24,10 @@ override it. Every key, with its default:
     terms = ["Projet TITAN"]       # for HOSPITAL_ID): terms and regexes
     regexes = ['DOS-\\d{6}']
     type = "HOSPITAL_ID"
+    [columns]                      # spreadsheet/CSV headers -> what their cells hold: an
+    "Patient" = "PERSON"           # entity type, FIRST_NAME / LAST_NAME, "text" (analyzed
+    "Commentaire" = "text"         # like prose) or "keep" (left as is); overrides the
+    "Code" = "keep"                # built-in header table (deident.columns)
     [limits]
     max_file_mb = 200              # larger input files are refused
     max_pages = 5000               # PDFs with more pages are refused
@@ -59,6 +63,8 @@ REDACT_LABELS = {
     "PAYMENT_CARD": "[CARTE]",
 }
 DEFAULT = "default"
+# What a [columns] entry may say besides an entity type.
+COLUMN_KINDS = ("text", "keep", "FIRST_NAME", "LAST_NAME")
 
 
 class ConfigError(DeidentError):
@@ -80,6 +86,7 @@ class Config:
     deny_terms: tuple[str, ...] = ()
     deny_regexes: tuple[str, ...] = ()
     deny_type: str = "HOSPITAL_ID"
+    columns: dict[str, str] = field(default_factory=dict)  # header -> type, "text" or "keep"
     max_file_mb: int = 200
     max_pages: int = 5000
     max_parts: int = 5000
@@ -149,7 +156,7 @@ def _read_table(path: Path) -> dict:
 
 
 _SCALARS = {"date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold"}
-_TABLES = {"entities", "operators", "allow", "deny", "limits"}
+_TABLES = {"entities", "operators", "allow", "deny", "limits", "columns"}
 
 
 def _flatten_table(table: dict, origin: str, in_pyproject: bool) -> dict[str, Any]:
@@ -175,6 +182,8 @@ def _table_key(table: str, sub: str, name: str, origin: str) -> str:
             raise ConfigError(f"{origin}: unknown entity type in '{name}' "
                               f"(one of {', '.join(ENTITY_TYPES)})")
         return f"{table}.{sub}"
+    if table == "columns":
+        return f"columns.{sub}"
     allowed = {"allow": ("terms", "regexes"), "deny": ("terms", "regexes", "type"),
                "limits": ("max_file_mb", "max_pages", "max_parts", "max_unpacked_mb",
                           "max_seconds")}[table]
@@ -208,11 +217,22 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
     entities = dict(flat.pop("__entities", dict.fromkeys(ENTITY_TYPES, True)))
     operators = dict(flat.pop("__operators", dict.fromkeys(ENTITY_TYPES, "pseudonym")))
     checked: dict[str, Any] = {}
+    columns: dict[str, str] | None = None
 
     def fail(key: str, expected: str) -> ConfigError:
         return ConfigError(f"{origin}: key '{key}' must be {expected}")
 
     for key, value in flat.items():
+        if key == "columns" or key.startswith("columns."):
+            table = value if key == "columns" else {key.split(".", 1)[1]: value}
+            if not isinstance(table, dict):
+                raise fail(key, "a table of header = type")
+            for header, kind in table.items():
+                if not isinstance(header, str) or kind not in (*ENTITY_TYPES, *COLUMN_KINDS):
+                    raise fail(f"columns.{header}", "an entity type or one of "
+                               f"{', '.join(COLUMN_KINDS)}")
+            columns = (columns or {}) | dict(table)
+            continue
         if key.startswith("entities."):
             if not isinstance(value, bool):
                 raise fail(key, "true or false")
@@ -248,4 +268,6 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
         if not key.startswith(("entities.", "operators.")):
             checked[key] = value
     checked["entities"], checked["operators"] = entities, operators
+    if columns is not None:
+        checked["columns"] = columns
     return checked

@@ -30,6 +30,12 @@ class Block:
     # Set when the whole block is known to be one entity whatever the analyzer finds
     # (a comment's author): it is then replaced as such.
     entity_type: str | None = None
+    # A clue for the surrogate of a whole-block entity: "first_name" / "last_name" (a
+    # spreadsheet's "Prénom" / "Nom" column).
+    hint: str = ""
+    # Blocks of one context (a table row) are analyzed together, apart from the others;
+    # identical contexts are analyzed once. "" : the whole document is the context.
+    context: str = ""
 
 
 @dataclass

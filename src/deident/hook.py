@@ -26,7 +26,7 @@ from deident.formats import ADAPTERS, adapter_for
 from deident.formats import text as text_format
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_BASELINE = 0, 1, 2, 3
-TEXT_LIKE = {".txt", ".csv", ".tsv", ".json", ".md"}
+TEXT_LIKE = {".txt", ".json", ".md"}  # CSV/TSV and spreadsheets: cell by cell, column-aware
 SCANNED = TEXT_LIKE | set(ADAPTERS)
 BASELINE = ".deident-baseline.json"
 
@@ -34,7 +34,7 @@ BASELINE = ".deident-baseline.json"
 @dataclass(frozen=True)
 class Finding:
     path: str
-    location: str  # "line 12", "page 2 line", "word/document.xml:p4"
+    location: str  # "12" (a line), "word/document.xml:p4", "Feuil1!C12" (a cell), "C12" (CSV)
     type: str
     score: float
     fingerprint: str
@@ -71,7 +71,7 @@ def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Un
     """Findings of one file, or why it could not be read."""
     try:
         adapter = text_format if path.suffix.lower() in TEXT_LIKE else adapter_for(path)
-        document = adapter.read(path, path.as_posix())
+        document = adapter.read(path, path.as_posix(), columns=deidentifier.config.columns)
     except DeidentError as exc:
         return Unreadable(path.as_posix(), str(exc))
     except Exception as exc:  # fail closed, and quote nothing of the file
