@@ -88,3 +88,40 @@ def test_refused_without_libreoffice(deidentifier: Deidentifier, legacy_files: P
     report = deidentifier.pseudonymize_file(legacy_files / "source.xls", tmp_path / "o.xls")
     assert report.status == "refused" and "need LibreOffice" in report.reason
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def legacy_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One letter saved as .doc, .rtf and .odt by LibreOffice itself."""
+    import docx
+
+    binary = _require_libreoffice()
+    folder = tmp_path_factory.mktemp("letters")
+    letter = docx.Document()
+    letter.add_paragraph("Compte rendu : Mme Rosalie LEFEBVRE, née le 14/06/1988, suivie pour "
+                         "une maladie de Parkinson.")
+    letter.add_paragraph("Adressée par le Dr Amandine CARPENTIER.")
+    source = folder / "letter.docx"
+    letter.save(str(source))
+    for target in ("doc", "rtf", "odt"):
+        subprocess.run([binary, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                        "--convert-to", target, "--outdir", str(folder), str(source)],
+                       check=True, capture_output=True, timeout=180)
+    source.unlink()
+    return folder
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".rtf", ".odt"])
+def test_word_formats_converted_and_written_as_docx(
+        deidentifier: Deidentifier, legacy_letters: Path, tmp_path: Path, suffix: str) -> None:
+    import docx
+
+    report = deidentifier.pseudonymize_file(legacy_letters / f"letter{suffix}",
+                                            tmp_path / f"out{suffix}")
+    assert report.status == "done", report.reason
+    assert report.output == str(tmp_path / "out.docx") and not (tmp_path / f"out{suffix}").exists()
+    assert f"converted from {suffix} to .docx with LibreOffice" in report.reason
+    raw = traps.all_xml_text(tmp_path / "out.docx")
+    assert [n for n in ("Rosalie", "LEFEBVRE", "Amandine", "CARPENTIER") if n in raw] == []
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out.docx")).paragraphs)
+    assert "maladie de Parkinson" in text

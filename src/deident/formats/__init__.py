@@ -14,7 +14,8 @@ from deident.errors import UnsupportedFormatError
 # File suffix -> adapter module in this package.
 ADAPTERS: dict[str, str] = {".txt": "text", ".docx": "docx", ".pdf": "pdf",
                             ".csv": "delimited", ".tsv": "delimited", ".xlsx": "xlsx",
-                            ".xls": "converted", ".ods": "converted"}
+                            ".xls": "converted", ".ods": "converted", ".doc": "converted",
+                            ".rtf": "converted", ".odt": "converted"}
 
 
 def adapter_for(path: Path) -> ModuleType:
@@ -25,9 +26,9 @@ def adapter_for(path: Path) -> ModuleType:
 
 
 def output_name(name: str) -> str:
-    """The name a file's pseudonymized copy gets: .xls and .ods come out as .xlsx."""
+    """The name a file's pseudonymized copy gets: .xls and .ods come out as .xlsx, .doc,
+    .rtf and .odt as .docx."""
     path = Path(name)
-    if path.suffix.lower() not in ADAPTERS:
+    if ADAPTERS.get(path.suffix.lower()) != "converted":
         return name
-    suffix = getattr(adapter_for(path), "OUTPUT_SUFFIX", None)
-    return str(path.with_suffix(suffix)) if suffix else name
+    return str(path.with_suffix(adapter_for(path).output_suffix(path.suffix)))
