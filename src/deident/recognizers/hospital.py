@@ -29,15 +29,15 @@ UP = r"\p{Lu}"
 # One word of a name: capitalised or all capitals, hyphenated compounds ("Robert-Debré",
 # "Saint-Jean-de-Dieu"), "St." / "Ste".
 NAME_WORD = (
-    rf"(?!(?i:de|du|des|et|sur|sous|en|aux|la|le|les|l['’]|d['’])(?![\p{{L}}\-]))"
-    rf"[{UP}][\p{{L}}'’]*(?:-[\p{{L}}][\p{{L}}'’]*)*(?:\.(?=[ \t]))?(?![\w])"
+    rf"(?!(?i:de|du|des|et|sur|sous|en|aux|la|le|les)(?![\p{{L}}\-]))(?![DdLl]['’])"
+    rf"[{UP}][\p{{L}}'’]*(?:-[\p{{L}}][\p{{L}}'’]*)*(?:(?<=\b(?i:st|ste|mt))\.(?=[ \t]))?(?![\w])"
 )
 _LINK = r"(?i:de[ \t]+la|de[ \t]+l['’]|de|du|des|d['’])"
 _INNER = r"(?i:de[ \t]+la|de[ \t]+l['’]|de|du|des|d['’]|l['’]|la|le|les|et|sur|sous|en|lès|aux)"
 _ARTICLE = r"(?i:la|le|les|l['’])"
 # Words after a head that make a unit or a department, not a named establishment.
 _NOT_A_NAME = (
-    r"(?!(?i:jour|semaine|nuit|Dr|Pr|M|Mme|Mlle|Docteur|Professeur|Service|Unité|Pôle|"
+    r"(?!(?i:jour|semaine|nuit|instruction|Dr|Pr|M|Mme|Mlle|Docteur|Professeur|Service|Unité|Pôle|"
     r"Département|cardio|neuro|pneumo|gastro|h[ée]pato|n[ée]phro|uro|gyn[ée]co|obst[ée]tri|"
     r"p[ée]dia|psych|derm|ophtalm|oncolo|h[ée]mato|rhumato|endocrino|diab[ée]to|g[ée]riat|"
     r"chirurg|m[ée]dec|maladies|soins|r[ée]anim|radio|r[ée][ée]duc|orthop|traumato|infect|"
@@ -60,12 +60,12 @@ _HOSPITAL_WORDS = (
     r"soins[ \t]+de[ \t]+suite)|centre[ \t]+de[ \t]+lutte[ \t]+contre[ \t]+le[ \t]+cancer|"
     r"ehpad)"
 )
-# "clinique" is also an adjective ("examen clinique", "recherche clinique : …"): a head only
-# at the start of a line or a phrase, or after an article or a preposition.
+# "clinique" is also an adjective ("examen clinique", "ESSAI CLINIQUE X", "Hématologie
+# Clinique"): a head only at the start of a line or a phrase, or after an article or a
+# preposition. "polyclinique" is always a noun.
 _CLINIC = (
-    r"(?:(?<=(?:^|[\n(\[,;–—|/\"«]|(?<![\w])(?i:la|à|a|en|sa|une|cette|leur|votre|notre|"
-    r"chez|l['’]))[ \t]*)(?i:clinique|polyclinique)|(?<![\w])(?-i:Clinique|Polyclinique|"
-    r"CLINIQUE|POLYCLINIQUE))"
+    r"(?:(?<=(?:^|[\n(\[,;:.!?–—|/\"«]|(?<![\w])(?i:la|à|a|en|sa|une|cette|leur|votre|notre|"
+    r"chez|l['’]))[ \t]*)(?i:clinique)|(?<![\w])(?i:polyclinique))"
 )
 # Acronyms in capitals only; "CH", "SSR" only before "de"/"du" ("CH de Niort").
 _ACRONYMS = r"(?-i:CHU|CHRU|CHR|CHIC|CHI|CHS|CHG|CHD|GHU|HIA|EHPAD)"
