@@ -39,11 +39,12 @@ _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97|98)[ ]?\d{3}"
 _NOT_A_TOWN = r"(?!(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|patients|cas)\b)"
 # Towns with arrondissements: "Paris 12eme", "12e arrondissement de Lyon", "PARIS 11".
 _ARRONDISSEMENT_TOWN = r"(?:Paris|PARIS|Lyon|LYON|Marseille|MARSEILLE)"
-_ORDINAL = r"(?:[1-9]|1\d|20)(?:e|è|ème|eme|er|ᵉ|ème)?"
+# An ordinal, or a bare number followed by "arrondissement" ("Paris 12" alone may be a date).
+_ORDINAL = r"(?:[1-9]|1\d|20)(?:e|è|ème|eme|er|ᵉ)"
+_ARR = r"(?i:arrondissement|arr\.?)"
 ARRONDISSEMENT_REGEX = (
-    rf"\b(?:{_ARRONDISSEMENT_TOWN}[ \t]+{_ORDINAL}(?:[ \t]+(?i:arrondissement|arr\.?))?|"
-    rf"{_ORDINAL}(?<=\D)(?:[ \t]+(?i:arrondissement|arr\.?)(?:[ \t]+(?i:de))?)?[ \t]+"
-    rf"{_ARRONDISSEMENT_TOWN})(?![\w])"
+    rf"\b(?:{_ARRONDISSEMENT_TOWN}[ \t]+(?:{_ORDINAL}(?:[ \t]+{_ARR})?|(?:[1-9]|1\d|20)[ \t]+{_ARR})|"
+    rf"{_ORDINAL}(?:[ \t]+{_ARR}(?:[ \t]+(?i:de))?)?[ \t]+{_ARRONDISSEMENT_TOWN})(?![\w])"
 )
 ZIP_CITY_REGEX = (
     rf"\b(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
@@ -78,6 +79,12 @@ _CORE_STREET = (
     r"(?i:rue|avenue|av|boulevard|bd|place|pl|allée|impasse|imp|chemin|route|rte|quai|"
     r"cours|square)\.?"
 )
+# Street words safe without a number, after a cue: not "cours", "port", "parc", "voie",
+# "centre" ("domicile : port de bas de contention", "AU COURS DE L'HOSPITALISATION").
+_EVERYDAY_STREET = (
+    r"(?i:rue|avenue|av\.?|boulevard|bd\.?|bld\.?|allée|impasse|chemin|quai|square|ruelle|"
+    r"sentier|passage|lotissement|hameau|lieu[- ]dit|lieudit|cité|faubourg|place)"
+)
 _ADDRESS_LABEL = r"(?i:adresse|domicile|résidence|coordonnées)[^:\n]{0,25}:[ \t]*"
 
 
@@ -92,7 +99,7 @@ class _LowercaseCityRecognizer(PatternRecognizer):
             patterns=[Pattern(
                 "lowercase_city_after_cue",
                 rf"\b(?i:{_LOWER_CITY_CUES})[ \t]+(?:à|a|au)[ \t]+\K"
-                r"\p{Ll}[\p{Ll}'’]{2,}(?:-(?:\p{Ll}[\p{Ll}'’]*))*(?![\w\-])",
+                r"\p{Ll}{3,}(?:-\p{Ll}+)*(?![\w\-'’])",
                 0.5,
             )],
             supported_language="fr",
@@ -100,8 +107,8 @@ class _LowercaseCityRecognizer(PatternRecognizer):
         )
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        return any(part in self.dictionary for part in pattern_text.split("-")[:1]) \
-            or pattern_text in self.dictionary
+        # "rez-de-chaussée", "domicile", "terme": French words, not towns
+        return pattern_text in self.dictionary or pattern_text.split("-")[0] in self.dictionary
 
 
 def address_recognizers(
@@ -113,7 +120,8 @@ def address_recognizers(
     name = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
     particles = r"(?i:de|du|des|la|le|les|aux|au|l['’]|d['’])"
     # A capitalised word, or an all-capitals one of 4+ letters ("FLEURY", not "IDE").
-    cap_word = rf"[{UP}](?:\p{{Ll}}[\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
+    # (a dot only inside a word: "place du Marché. Il" ends at "Marché")
+    cap_word = rf"[{UP}](?:\p{{Ll}}(?:[\w'’\-]|\.(?=\w))*|[{UP}]{{3,}}(?:[\w'’\-]|\.(?=\w))*)"
     capitalised_name = (
         rf"(?:{particles}[ \t]*)*{cap_word}"
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:{cap_word}|\d{{1,4}}(?![\w]))){{0,4}}"
@@ -148,13 +156,13 @@ def address_recognizers(
                 "street_after_residence_cue",  # "demeurant chemin des vignes", "Domicile : BD FLEURY"
                 rf"\b(?i:domicile|domicilié|domiciliée|adresse|demeurant|demeurante|habite|"
                 rf"réside|résidant|résidante)[ \t]*:?[ \t]*(?i:au|à|a|:)?[ \t]*\K"
-                rf"(?:{full_street}|(?i:bd|av))\.?(?![\w])[ \t]+{_PLAIN_WORD}"
+                rf"{_EVERYDAY_STREET}(?![\w])[ \t]+{_PLAIN_WORD}"
                 rf"(?:[ \t]+{_PLAIN_WORD}){{0,5}}{_COMPLEMENT}",
                 0.7,
             ),
             Pattern(
-                "street_after_a",  # "Il ira à BD FLEURY", "au Chemin Vert"
-                rf"(?<=(?<![\w])(?i:à|au)[ \t]+){_CORE_STREET}(?![\w])[ \t]+{capitalised_name}",
+                "street_after_a",  # "Il ira à BD FLEURY", "au Chemin Vert"; not "AU COURS DE…"
+                rf"(?<=(?<![\w])(?i:à|au)[ \t]+){_EVERYDAY_STREET}(?![\w])[ \t]+{capitalised_name}",
                 0.5,
             ),
             Pattern(
@@ -202,7 +210,8 @@ def address_recognizers(
             Pattern(  # "CP : 65000", "code postal 75012", "dans le 75001"
                 "labelled_postcode",
                 rf"\b(?:CP|C\.P\.|(?i:code[ \t]+postal|dans[ \t]+le))[ \t]*:?[ \t]*\K{_POSTCODE}"
-                rf"(?![\w])(?![ \t]*{_NOT_A_TOWN}\p{{L}})",
+                rf"(?![\w])(?![ \t]*(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|"
+                rf"patients|cas)(?![\w]))",
                 0.7,
             ),
         ],

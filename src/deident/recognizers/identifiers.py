@@ -190,7 +190,7 @@ class PaymentCardRecognizer(PatternRecognizer):
     ]
     _LABEL = (
         r"(?i:carte[ \t]+(?:bancaire|bleue|de[ \t]+crédit|de[ \t]+paiement|visa|mastercard)|"
-        r"\bCB|visa|mastercard|american[ \t]+express|amex)"
+        r"\bCB|\bvisa|mastercard|american[ \t]+express|\bamex)"
     )
     _NUMBER = (
         r"(?<![\w.,/\-])(?:[2-6]\d{3}(?:([ \-]?)\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|"
