@@ -207,6 +207,11 @@ def address_recognizers(
                 rf"{numbered_core}[ \t]*,?[ \t]*\K{_POSTCODE}(?![\w])",
                 0.7,
             ),
+            Pattern(  # "Créteil (94000)"
+                "bracketed_postcode_after_town",
+                rf"(?<=[{UP}][\p{{Ll}}'’\-]+[ \t]*\(){_POSTCODE}(?=\))",
+                0.7,
+            ),
             Pattern(  # "CP : 65000", "code postal 75012", "dans le 75001"
                 "labelled_postcode",
                 rf"\b(?:CP|C\.P\.|(?i:code[ \t]+postal|dans[ \t]+le))[ \t]*:?[ \t]*\K{_POSTCODE}"

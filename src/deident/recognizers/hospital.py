@@ -122,6 +122,13 @@ def _site_regex(names: list[str]) -> str:
     return body.replace("_", r"[ \t\-]+").replace("~", r"['’][ \t]*")
 
 
+# Matched on folded text: "vit à", "née à", "domicilié à" before a site's name make it a town.
+_RESIDENCE_BEFORE = regex.compile(
+    r"(?<![\w])(?:vit|vivant|habite|habitant|nee?s?|domicilie|domiciliee|originaire|reside|"
+    r"residant|residante|demeurant)[ \t]+(?:a|au)[ \t]+$"
+)
+
+
 class HospitalSiteRecognizer(EntityRecognizer):
     """Well-known sites named alone: after "à", "au", "vers", "depuis" ("suivi à Mondor",
     "transféré à la Pitié") or in brackets ("(St Louis)"); elsewhere only with a context word
@@ -147,9 +154,11 @@ class HospitalSiteRecognizer(EntityRecognizer):
             start, end = match.span()
             if not any(ch.isupper() for ch in text[start:end]):
                 continue  # "tenon", "percy" in lowercase are words, not sites
-            before = folded[max(0, start - 12):start]
+            before = folded[max(0, start - 30):start]
             if regex.search(r"(?<![\w])(?:de|du|d['’])[ \t]*$", before):
                 continue  # "aphasie de Broca", "signe de Trousseau": an eponym
+            if _RESIDENCE_BEFORE.search(before):
+                continue  # "vit à Saint-Louis", "née à Percy": a town, for the town recognizers
             cued = regex.search(r"(?:(?<![\w])(?:a|au|vers|depuis)[ \t]+(?:la[ \t]+|l['’])?|\([ \t]*)$",
                                  before)
             score = self.CUED if cued else self.BARE
