@@ -176,3 +176,12 @@ def test_cli_limit_flags(tmp_path: Path) -> None:
     assert _limits(["max_pages=10000", "max_seconds=30"]) == {"max_pages": 10000, "max_seconds": 30}
     with pytest.raises(Exception, match="--limit"):
         _limits(["pages=3"])
+
+
+def test_hospital_names_on_by_default_off_by_key(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    text = "Rendez-vous à l'hôpital Henri Mondor avec Mme Lucie FAUCHEUX le 3 mars 2024."
+    default = configured(deidentifier, tmp_path, "").pseudonymize_text(text)
+    assert "Henri Mondor" not in default.text and "FAUCHEUX" not in default.text
+    kept = configured(deidentifier, tmp_path, "[entities]\nHOSPITAL = false\n").pseudonymize_text(text)
+    # The hospital's name stays whole: its "Henri Mondor" is not taken for a person either.
+    assert "l'hôpital Henri Mondor" in kept.text and "FAUCHEUX" not in kept.text

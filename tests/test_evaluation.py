@@ -64,3 +64,19 @@ def test_evaluate_command_prints_no_values_unless_asked(tmp_path) -> None:
     assert "DUPONT" not in done.stdout + done.stderr
     shown = subprocess.run([*command, "--show-errors"], capture_output=True, text=True, check=True)
     assert "errors" in json.loads(shown.stdout)
+
+
+def test_types_the_gold_never_uses_are_counted_apart(tmp_path) -> None:
+    text = "Mme Claire DUPONT, de Nantes, hospitalisée à l'hôpital Bichat à Paris.\n"
+    nantes, bichat, paris = (text.index(w) for w in ("Nantes", "Bichat", "Paris"))
+    _write(tmp_path, "a", text, f"T1\tPERSON 4 17\tClaire DUPONT\nT2\tCITY {nantes} {nantes + 6}\tNantes\n")
+    documents = read_brat(tmp_path)
+    predicted = [[Entity(4, 17, "PERSON", 0.9), Entity(nantes, nantes + 6, "CITY", 0.7),
+                  Entity(bichat, bichat + 6, "HOSPITAL", 0.8), Entity(paris, paris + 5, "CITY", 0.5)]]
+    summary = score(documents, predicted).as_dict()
+    # No HOSPITAL in this gold: counted apart, not a false positive. "Paris" is one: CITY
+    # is annotated (here it is wrong, the gold leaves it).
+    assert summary["unannotated"] == {"HOSPITAL": {"tokens": 1, "spans": 1}}
+    assert "HOSPITAL" not in summary["per_type"]
+    assert summary["per_type"]["CITY"]["token_precision"] == 0.5
+    assert summary["redaction_precision"] == 0.75

@@ -20,6 +20,7 @@ from deident.entities import (
     CITY,
     DATE,
     EMAIL,
+    HOSPITAL,
     NER_LOCATION,
     NER_PERSON,
     PERSON,
@@ -56,7 +57,7 @@ _NUMERIC_MIN_DIGITS = 6
 _DIGIT_RUN = regex.compile(r"\b\d(?:[ .\-]?\d)*(?![\w])")
 _NOT_IN_NAMES = frozenset("@/\\:|#<>=+_%&*()[]{}")
 _INSTITUTIONS = (
-    r"(?i:clinique|hôpital|hopital|hospitalier|centre|chu|chr|polyclinique|ehpad|institut|"
+    r"(?i:(?<!chef de )clinique|hôpital|hopital|hospitalier|centre|chu|chr|polyclinique|ehpad|institut|"
     r"fondation|maison de santé|résidence|groupe hospitalier|protocole|étude|essai|biopôle)"
 )
 _INSTITUTION_BEFORE = regex.compile(
@@ -317,6 +318,9 @@ class Analyzer:
                                   or fold(w) in self.lexicons.eponym_names))
             elif entity.type in (DATE, ADDRESS):
                 continue  # every date and street line is already found by its pattern
+            elif entity.type == ZIP_CITY and (town := _town_of(value)):
+                words.append((value, ZIP_CITY))
+                words.append((town, CITY))  # "75015 Paris, Paris": the town alone too
             elif sum(ch.isdigit() for ch in value) >= _NUMERIC_MIN_DIGITS:
                 numbers[digits_only(value)] = entity.type
             elif entity.type in (EMAIL, URL):
@@ -334,7 +338,8 @@ class Analyzer:
         if words:
             for start, end, entity_type in PhraseMatcher(words).find_labelled(text):
                 # "Petit" the surname does not make "petit" a name
-                if entity_type not in (PERSON, CITY) or any(c.isupper() for c in text[start:end]):
+                if entity_type not in (PERSON, CITY, HOSPITAL) \
+                        or any(c.isupper() for c in text[start:end]):
                     add(start, end, entity_type)
         if numbers:
             for match in _DIGIT_RUN.finditer(text):
@@ -373,6 +378,19 @@ class Spans:
 def _shouted_name(word: str, lexicons: Lexicons) -> bool:
     """An UPPERCASE word of 3+ letters that is no abbreviation: "Nom : FONTAINE"."""
     return word.isupper() and len(word) > 2 and not lexicons.is_abbreviation(word)
+
+
+_POSTCODE_HEAD = regex.compile(r"^[\d ]{5,6}(?:[ \t]*,)?[ \t]*")
+_TOWN_TAIL = regex.compile(r"(?:[ \t]+(?i:cedex)\b.*|[ \t]+\d{1,2}(?:e|er|ème|eme)?)$")
+
+
+def _town_of(zip_city: str) -> str:
+    """The town of a "postcode town" span, if it is one ("75015 Paris" -> "Paris")."""
+    head = _POSTCODE_HEAD.match(zip_city)
+    if head is None:
+        return ""
+    town = _TOWN_TAIL.sub("", zip_city[head.end():]).strip()
+    return town if len(town) > 2 and any(ch.isupper() for ch in town) else ""
 
 
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:

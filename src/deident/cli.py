@@ -307,6 +307,9 @@ def evaluate(
         f"{summary['fully_redacted_documents']:.4f} · allow-list survival "
         f"{summary['allow_list_survival']:.4f}"
     )
+    for name, counts in summary["unannotated"].items():
+        console.print(f"not scored (no {name} in the gold): {counts.get('spans', 0)} spans, "
+                      f"{counts.get('tokens', 0)} tokens")
     for error in summary.get("errors", []):
         console.print(f"{error['kind']:15} {error['label']:12} {error['document']}: "
                         f"{error['text']!r}  …{error.get('context', '')}…", markup=False)

@@ -15,6 +15,7 @@ override it. Every key, with its default:
 
     [entities]                     # entity types on (true, the default) or off
     URL = false
+    HOSPITAL = false               # hospital, clinic and care-home names stay
     [operators]                    # per type: "pseudonym" (default), "redact" ([NOM]…), "keep"
     DATE = "redact"
     [allow]                        # never replaced: terms (whole words, any case/accents)

@@ -7,6 +7,9 @@ Measures, per entity type and overall:
   were rewritten (covered by any detected entity, whatever its type);
 - fully redacted documents: no gold identifier token left;
 - allow-list survival: gold KEEP spans that no entity touches.
+Predictions of a type the gold never uses (a corpus written before that type existed, e.g.
+HOSPITAL) are not scored as false positives: they are counted apart, in `unannotated`
+(tokens and spans per type), to be judged by eye.
 Reports carry counts and scores only; values appear only in `errors` when asked for.
 """
 
@@ -95,6 +98,7 @@ class Report:
     keep_total: int = 0
     keep_kept: int = 0
     errors: list[dict] = field(default_factory=list)
+    unannotated: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def as_dict(self) -> dict:
         types = sorted(set(self.token) | set(self.redaction) - {"ALL"})
@@ -121,6 +125,7 @@ class Report:
             "allow_list_survival": round(self.keep_kept / self.keep_total, 4)
             if self.keep_total else 1.0,
             "per_type": per_type,
+            "unannotated": {t: dict(c) for t, c in sorted(self.unannotated.items())},
         }
 
 
@@ -131,6 +136,7 @@ def _tokens(text: str, fragments: Iterable[tuple[int, int]]) -> set[tuple[int, i
 def score(documents: list[GoldDocument], predictions: list[list[Entity]], *,
           keep_errors: bool = False) -> Report:
     report = Report()
+    annotated = {s.label for d in documents for s in d.spans if s.label != KEEP}
     for document, entities in zip(documents, predictions, strict=True):
         report.documents += 1
         text = document.text
@@ -159,7 +165,9 @@ def score(documents: list[GoldDocument], predictions: list[list[Entity]], *,
             report.token["ALL"].tp += predicted is not None
             report.token["ALL"].fn += predicted is None
         for token, predicted in predicted_tokens.items():
-            if token not in gold_tokens:
+            if token not in gold_tokens and predicted not in annotated:
+                report.unannotated[predicted]["tokens"] += 1
+            elif token not in gold_tokens:
                 report.token[predicted].fp += 1
                 report.token["ALL"].fp += 1
                 report.redaction["ALL"].fp += 1
@@ -174,6 +182,9 @@ def score(documents: list[GoldDocument], predictions: list[list[Entity]], *,
                 report.span[name].tp += hit
                 report.span[name].fn += n - hit
         for key, n in predicted_set.items():
+            if key[0] not in annotated:
+                report.unannotated[key[0]]["spans"] += n
+                continue
             extra = n - min(n, gold_set.get(key, 0))
             for name in (key[0], "ALL"):
                 report.span[name].fp += extra

@@ -81,3 +81,79 @@ def test_name_before_an_age_or_a_role(text: str, expected: list[str]) -> None:
     from deident.recognizers.person import NameBeforeCueRecognizer
 
     assert [v for v, _ in _found(NameBeforeCueRecognizer(), text)] == expected
+
+
+def test_hospital_names_without_their_head_word() -> None:
+    from deident.recognizers.hospital import HospitalNameRecognizer
+
+    recognizer = HospitalNameRecognizer()
+    text = ("Transféré du CHU de Rouen à l'hôpital Henri Mondor puis à la clinique des Cèdres ; "
+            "EHPAD Les Glycines. CLINIQUE DE L'ESPÉRANCE.")
+    assert [v for v, _ in _found(recognizer, text)] == [
+        "Rouen", "Henri Mondor", "Cèdres", "Les Glycines", "ESPÉRANCE"]
+
+
+@pytest.mark.parametrize("text", [
+    "Hôpital de jour le 12/03.", "HÔPITAL DE JOUR D'ONCOLOGIE", "Examen clinique : normal.",
+    "ESSAI CLINIQUE ESCAPE-BPCO (NCT01247566)", "Attachée de recherche clinique : Jeanne ROUX",
+    "HÔPITAL D'INSTRUCTION DES ARMÉES – RADIOLOGIE", "Vit en EHPAD à Massy.",
+    "Clinique du Parc : Service de cardiologie", "dosage de GH Normal",
+])
+def test_not_hospital_names(text: str) -> None:
+    from deident.recognizers.hospital import HospitalNameRecognizer
+
+    found = [v for v, _ in _found(HospitalNameRecognizer(), text)]
+    assert found in ([], ["Parc"])  # "Clinique du Parc" is one; the rest name no establishment
+
+
+def test_hospital_sites_named_alone_need_a_cue() -> None:
+    from deident.recognizers.hospital import HospitalSiteRecognizer
+
+    recognizer = HospitalSiteRecognizer()
+    cued = _found(recognizer, "Suivi à Mondor, greffé à la Pitié-Salpêtrière (St Louis).")
+    assert [v for v, s in cued if s >= 0.4] == ["Mondor", "Pitié-Salpêtrière", "St Louis"]
+    assert _found(recognizer, "aphasie de Broca, signe de Trousseau") == []
+    assert all(s < 0.4 for _, s in _found(recognizer, "Le Dr Necker a vu le patient."))
+
+
+def test_vehicle_plates_need_a_label_or_a_vehicle_word() -> None:
+    from deident.recognizers.identifiers import VehiclePlateRecognizer
+
+    recognizer = VehiclePlateRecognizer()
+    assert _found(recognizer, "immatriculé AB-123-CD")[0] == ("AB-123-CD", 0.85)
+    assert _found(recognizer, "Immatriculation : 1234 AB 75")[0] == ("1234 AB 75", 0.85)
+    # Bare shapes score below the threshold (0.4) until a vehicle word is near.
+    assert all(s < 0.4 for _, s in _found(recognizer, "Tube LB-204-XT, lot 12 AB 34."))
+    assert _found(recognizer, "code IO-123-UA") == []  # no I, O, U in SIV plates
+
+
+def test_payment_cards_need_the_luhn_check() -> None:
+    from deident.recognizers.identifiers import PaymentCardRecognizer
+
+    recognizer = PaymentCardRecognizer()
+    assert _found(recognizer, "Carte bancaire 4970 1012 3456 7893") == [("4970 1012 3456 7893", 0.85)]
+    assert _found(recognizer, "Carte bancaire 4970 1012 3456 7894") == []  # checksum fails
+    assert all(s < 0.4 for _, s in _found(recognizer, "Réf. 4111111111111111"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tlabelle @ medimail . com", "tlabelle@medimail.com"),
+    ("x [at] y.fr", "x@y.fr"), ("x(at)y.fr", "x@y.fr"),
+    ("jean arobase orange point fr", "jean@orange.fr"),
+])
+def test_obfuscated_emails(text: str, expected: str) -> None:
+    from deident.recognizers.web import FrenchEmailRecognizer, plain_email
+
+    assert [v for v, _ in _found(FrenchEmailRecognizer(), f"Mail : {text}. Merci")] == [text]
+    assert plain_email(text) == expected
+
+
+def test_obfuscated_email_needs_a_real_domain() -> None:
+    from deident.recognizers.web import FrenchEmailRecognizer
+
+    assert _found(FrenchEmailRecognizer(), "RDV @ domicile. Le patient") == []
+
+
+@pytest.mark.parametrize("text", ["(01) 45.67-89 10", "+33 (0)6 12 34 56 78", "(+33) 6 12 34 56 78"])
+def test_phone_with_brackets_and_mixed_separators(text: str) -> None:
+    assert [v for v, _ in _found(FrenchPhoneRecognizer(), f"Tél. : {text} (portable)")] == [text]

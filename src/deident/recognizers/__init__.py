@@ -9,6 +9,7 @@ from presidio_analyzer import EntityRecognizer
 from deident.lexicons import Lexicons
 from deident.recognizers.address import address_recognizers
 from deident.recognizers.dates import FrenchDateRecognizer
+from deident.recognizers.hospital import hospital_recognizers
 from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.person import person_recognizers
@@ -26,6 +27,7 @@ def french_recognizers(
         FrenchEmailRecognizer(),
         FrenchUrlRecognizer(),
         FrenchDateRecognizer(),
-        *address_recognizers(lexicons),
+        *address_recognizers(lexicons, dictionary),
         *identifier_recognizers(),
+        *hospital_recognizers(),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 
@@ -15,18 +17,35 @@ _STOP = (
     r"qui|que|avec|sans|en|né|née|vu|vue)"
 )
 _NAME_WORD = rf"(?!{_STOP}(?![\w'’])|\d{{5}}(?!\w)|\d{{2}} \d{{3}}(?!\w))(?:[dl]['’])?[\w][\w'’.\-]*"
+# The same without dots, where a sentence may end right after the name.
+_PLAIN_WORD = rf"(?!{_STOP}(?![\w'’])|\d{{5}}(?!\w))(?:[dl]['’])?[\w][\w'’\-]*"
 _COMPLEMENT = (
     r"(?:,?[ \t]*(?i:appt|appartement|apt|app|bât|bat|bâtiment|batiment|esc|escalier|étage|"
     r"etage|porte|studio|chambre|logement|lot)\.?[ \t]*[\w\-]{1,6})*"
 )
+# A hospital's head word after a town is no longer the town ("31020 TOULOUSE CHU AVICENNE").
+_NOT_TOWN_WORD = (
+    r"(?!(?:CHU|CHRU|CHR|CH|CHI|CHS|GHU|HIA|EHPAD|Hôpital|HÔPITAL|Hopital|HOPITAL|Clinique|"
+    r"CLINIQUE|Polyclinique|POLYCLINIQUE)(?![\w]))"
+)
 CITY_NAME = (
-    rf"[{UP}][\w'’]*(?:[ \t\-]+(?:(?:sur|sous|lès|les|lez|en|de|du|des|la|le|aux|à|d['’]|l['’]|s/)"
+    rf"[{UP}][\w'’]*(?:(?<=\bSte?)\.)?"
+    rf"(?:[ \t\-]+(?:(?:sur|sous|lès|les|lez|en|de|du|des|la|le|aux|à|d['’]|l['’]|s/)"
     rf"[ \t\-]*)?"
-    rf"[{UP}][\w'’]*){{0,3}}"
+    rf"{_NOT_TOWN_WORD}[{UP}][\w'’]*){{0,3}}"
 )
 _POSTCODE = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97|98)[ ]?\d{3}"
 # Not a town: units and words that follow a count ("12000 UI/L", "20000 patients").
 _NOT_A_TOWN = r"(?!(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|patients|cas)\b)"
+# Towns with arrondissements: "Paris 12eme", "12e arrondissement de Lyon", "PARIS 11".
+_ARRONDISSEMENT_TOWN = r"(?:Paris|PARIS|Lyon|LYON|Marseille|MARSEILLE)"
+# An ordinal, or a bare number followed by "arrondissement" ("Paris 12" alone may be a date).
+_ORDINAL = r"(?:[1-9]|1\d|20)(?:e|è|ème|eme|er|ᵉ)"
+_ARR = r"(?i:arrondissement|arr\.?)"
+ARRONDISSEMENT_REGEX = (
+    rf"\b(?:{_ARRONDISSEMENT_TOWN}[ \t]+(?:{_ORDINAL}(?:[ \t]+{_ARR})?|(?:[1-9]|1\d|20)[ \t]+{_ARR})|"
+    rf"{_ORDINAL}(?:[ \t]+{_ARR}(?:[ \t]+(?i:de))?)?[ \t]+{_ARRONDISSEMENT_TOWN})(?![\w])"
+)
 ZIP_CITY_REGEX = (
     rf"\b(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
     rf"(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?(?:[ \t]+\d{{1,2}}(?:e|er|ème)?)?(?![\w])"
@@ -35,6 +54,18 @@ _RESIDENCE_CUES = (
     r"né|née|nés|domicilié|domiciliée|domicile|habite|habitant|habitante|résidant|résidante|"
     r"résident|demeurant|originaire|vit|vivant|réside|installé|installée|déménagé|déménagée|"
     r"vient|venant|transféré|transférée|adressé|adressée|fait"
+)
+# "retour chez lui à EVRY", "dans la périphérie de Tarbes", "près de Dax".
+_NEARBY_CUES = (
+    r"chez[ \t]+(?:lui|elle|eux|soi|ses[ \t]+parents)[ \t]+(?:à|a)|"
+    r"(?:périphérie|banlieue|région|environs|alentours|agglomération|proximité|près|"
+    r"ville|commune)[ \t]+(?:de|d['’])"
+)
+# Residence cues after which a lowercase word unknown to the dictionary is a town
+# ("vit a grigny"; not "vit à domicile", "né à terme").
+_LOWER_CITY_CUES = (
+    r"vit|habite|domicilié|domiciliée|demeurant|demeurante|réside|résidant|résidante|"
+    r"né|née|originaire"
 )
 
 
@@ -48,17 +79,49 @@ _CORE_STREET = (
     r"(?i:rue|avenue|av|boulevard|bd|place|pl|allée|impasse|imp|chemin|route|rte|quai|"
     r"cours|square)\.?"
 )
+# Street words safe without a number, after a cue: not "cours", "port", "parc", "voie",
+# "centre" ("domicile : port de bas de contention", "AU COURS DE L'HOSPITALISATION").
+_EVERYDAY_STREET = (
+    r"(?i:rue|avenue|av\.?|boulevard|bd\.?|bld\.?|allée|impasse|chemin|quai|square|ruelle|"
+    r"sentier|passage|lotissement|hameau|lieu[- ]dit|lieudit|cité|faubourg|place)"
+)
 _ADDRESS_LABEL = r"(?i:adresse|domicile|résidence|coordonnées)[^:\n]{0,25}:[ \t]*"
 
 
-def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
+class _LowercaseCityRecognizer(PatternRecognizer):
+    """A lowercase town after a residence cue, when the word is no French word."""
+
+    def __init__(self, dictionary: Container[str]) -> None:
+        self.dictionary = dictionary
+        super().__init__(
+            supported_entity=CITY,
+            name="FrenchLowercaseCityRecognizer",
+            patterns=[Pattern(
+                "lowercase_city_after_cue",
+                rf"\b(?i:{_LOWER_CITY_CUES})[ \t]+(?:à|a|au)[ \t]+\K"
+                r"\p{Ll}{3,}(?:-\p{Ll}+)*(?![\w\-'’])",
+                0.5,
+            )],
+            supported_language="fr",
+            global_regex_flags=regex.MULTILINE,
+        )
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        # "rez-de-chaussée", "domicile", "terme": French words, not towns
+        return pattern_text in self.dictionary or pattern_text.split("-")[0] in self.dictionary
+
+
+def address_recognizers(
+    lexicons: Lexicons, dictionary: Container[str] | None = None
+) -> list[EntityRecognizer]:
     street = rf"(?i:{_street_type_alternation(lexicons.street_types)})\.?"
     # Without a number, only a full street word ("route", not "r." or "pas") and a cue.
     full_street = rf"(?i:{_street_type_alternation(lexicons.street_type_words)})"
     name = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
     particles = r"(?i:de|du|des|la|le|les|aux|au|l['’]|d['’])"
     # A capitalised word, or an all-capitals one of 4+ letters ("FLEURY", not "IDE").
-    cap_word = rf"[{UP}](?:\p{{Ll}}[\w'’.\-]*|[{UP}]{{3,}}[\w'’.\-]*)"
+    # (a dot only inside a word: "place du Marché. Il" ends at "Marché")
+    cap_word = rf"[{UP}](?:\p{{Ll}}(?:[\w'’\-]|\.(?=\w))*|[{UP}]{{3,}}(?:[\w'’\-]|\.(?=\w))*)"
     capitalised_name = (
         rf"(?:{particles}[ \t]*)*{cap_word}"
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:{cap_word}|\d{{1,4}}(?![\w]))){{0,4}}"
@@ -68,6 +131,13 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         rf"(?:[ \t]+(?:{particles}[ \t]*)*(?:[{UP}][\w'’.\-]*|\d{{1,4}}(?![\w]))){{0,5}}"
     )
     number = rf"(?=\d)(?<![\w,.])(?:{_NUMBER})[ \t]*,?[ \t]*"
+    numbered_core = rf"{number}{_CORE_STREET}(?![\w])[ \t]+{name}"
+    # After a street line: not a complement, a title or a phone label.
+    not_after_street = (
+        r"(?!(?i:appt|appartement|apt|app|bât|bat|bâtiment|batiment|esc|escalier|étage|etage|"
+        r"porte|studio|chambre|résidence|lieu-dit|BP|CS|TSA|cedex|tél|tel|portable|fax|"
+        r"M|Mme|Mlle|Dr|Pr|Monsieur|Madame|France)(?![\w]))"
+    )
     street_line = PatternRecognizer(
         supported_entity=ADDRESS,
         name="FrenchStreetRecognizer",
@@ -81,6 +151,19 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 "numbered_other_street",  # "954 mail du 8 Mai 1945", "132 montée Louis XIV"
                 rf"{number}{street}(?![\w])[ \t]+{numbered_name}{_COMPLEMENT}",
                 0.75,
+            ),
+            Pattern(
+                "street_after_residence_cue",  # "demeurant chemin des vignes", "Domicile : BD FLEURY"
+                rf"\b(?i:domicile|domicilié|domiciliée|adresse|demeurant|demeurante|habite|"
+                rf"réside|résidant|résidante)[ \t]*:?[ \t]*(?i:au|à|a|:)?[ \t]*\K"
+                rf"{_EVERYDAY_STREET}(?![\w])[ \t]+{_PLAIN_WORD}"
+                rf"(?:[ \t]+{_PLAIN_WORD}){{0,5}}{_COMPLEMENT}",
+                0.7,
+            ),
+            Pattern(
+                "street_after_a",  # "Il ira à BD FLEURY", "au Chemin Vert"; not "AU COURS DE…"
+                rf"(?<=(?<![\w])(?i:à|au)[ \t]+){_EVERYDAY_STREET}(?![\w])[ \t]+{capitalised_name}",
+                0.5,
             ),
             Pattern(
                 "unnumbered_street",
@@ -116,7 +199,27 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
     zip_city = PatternRecognizer(
         supported_entity=ZIP_CITY,
         name="FrenchZipCityRecognizer",
-        patterns=[Pattern("postcode_city", ZIP_CITY_REGEX, 0.7)],
+        patterns=[
+            Pattern("postcode_city", ZIP_CITY_REGEX, 0.7),
+            Pattern("arrondissement", ARRONDISSEMENT_REGEX, 0.6),
+            Pattern(  # "7 rue Blaise Pascal 65000 dans la périphérie…"
+                "postcode_after_street",
+                rf"{numbered_core}[ \t]*,?[ \t]*\K{_POSTCODE}(?![\w])",
+                0.7,
+            ),
+            Pattern(  # "Créteil (94000)"
+                "bracketed_postcode_after_town",
+                rf"(?<=[{UP}][\p{{Ll}}'’\-]+[ \t]*\(){_POSTCODE}(?=\))",
+                0.7,
+            ),
+            Pattern(  # "CP : 65000", "code postal 75012", "dans le 75001"
+                "labelled_postcode",
+                rf"\b(?:CP|C\.P\.|(?i:code[ \t]+postal|dans[ \t]+le))[ \t]*:?[ \t]*\K{_POSTCODE}"
+                rf"(?![\w])(?![ \t]*(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|"
+                rf"patients|cas)(?![\w]))",
+                0.7,
+            ),
+        ],
         context=["adresse", "domicile", "cedex", "ville", "code postal"],
         supported_language="fr",
         global_regex_flags=regex.MULTILINE,
@@ -129,9 +232,20 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
                 "city_after_cue",
                 rf"\b(?i:{_RESIDENCE_CUES})(?:\(e\))?(?:[ \t]+le[ \t]*:?[ \t]+[^\n]{{1,25}}?)?"
                 rf"(?:[ \t]+(?i:désormais|actuellement|maintenant|aujourd'hui|toujours))?"
-                rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*\K"
+                rf"[ \t]+(?i:à|a|au|en|de|d['’]|sur)[ \t]*(?:\n[ \t]*)?\K"
                 rf"{CITY_NAME}(?![\w])",
                 0.65,
+            ),
+            Pattern(
+                "city_nearby",
+                rf"\b(?i:{_NEARBY_CUES})[ \t]*(?:\n[ \t]*)?\K{CITY_NAME}(?![\w])",
+                0.65,
+            ),
+            Pattern(  # "2 rue de Jouvence, Paris", "85 rue de Rivoli, à Paris dans le 75001"
+                "city_after_street",
+                rf"{numbered_core}[ \t]*,[ \t]*(?:(?i:à)[ \t]+\K{CITY_NAME}|\K{not_after_street}"
+                rf"{CITY_NAME}(?=[ \t]*(?:[,.;)\n]|$)))(?![\w])",
+                0.6,
             ),
             Pattern(
                 "city_field",
@@ -151,4 +265,7 @@ def address_recognizers(lexicons: Lexicons) -> list[EntityRecognizer]:
         supported_language="fr",
         global_regex_flags=regex.MULTILINE,
     )
-    return [street_line, zip_city, city]
+    recognizers: list[EntityRecognizer] = [street_line, zip_city, city]
+    if dictionary is not None:
+        recognizers.append(_LowercaseCityRecognizer(dictionary))
+    return recognizers

@@ -1,4 +1,5 @@
-"""Hospital identifiers by label (IPP, NDA, dossier, séjour), RPPS, FINESS and IBAN."""
+"""Hospital identifiers by label (IPP, NDA, dossier, séjour), RPPS, FINESS, IBAN, payment
+cards and vehicle registration plates."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
-from deident.entities import FINESS, HOSPITAL_ID, IBAN, RPPS
+from deident.entities import FINESS, HOSPITAL_ID, IBAN, PAYMENT_CARD, RPPS, VEHICLE_PLATE
 
 _FLAGS = regex.MULTILINE
 _LABEL = (
@@ -134,5 +135,88 @@ class FrenchIbanRecognizer(PatternRecognizer):
         return True if stdnum_iban.is_valid(pattern_text) else None
 
 
+# Letters of the SIV plates (since 2009): no I, O nor U.
+_SIV_LETTER = r"[A-HJ-NP-TV-Z]"
+_PLATE_LABEL = (
+    r"(?i:immatricul[ée]e?s?|immatriculation(?:[ \t]+du[ \t]+v[ée]hicule)?|plaque(?:[ \t]+"
+    r"d['’]immatriculation)?|n°[ \t]+d['’]immatriculation[ \t]+du[ \t]+v[ée]hicule)"
+)
+_DEPARTMENT = r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])"
+SIV_PLATE_REGEX = rf"(?<![\w\-]){_SIV_LETTER}{{2}}([ \-]?)\d{{3}}\1{_SIV_LETTER}{{2}}(?![\w\-])"
+FNI_PLATE_REGEX = rf"(?<![\w\-])\d{{1,4}}[ \-][A-Z]{{1,3}}[ \-]{_DEPARTMENT}(?![\w\-])"
+
+
+class VehiclePlateRecognizer(PatternRecognizer):
+    """French registration plates: SIV "AB-123-CD" and the older FNI "1234 AB 75".
+
+    Sample, batch and kit codes share these shapes ("LB-204-XT", "12 AB 34"): a plate
+    needs a label before it or a vehicle word nearby (context), never its shape alone."""
+
+    CONTEXT = [
+        "immatriculation", "immatriculé", "immatriculée", "plaque", "véhicule", "voiture",
+        "moto", "scooter", "camion", "conducteur", "conductrice", "avp", "automobile",
+        "fourgon", "camionnette", "permis",
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=VEHICLE_PLATE,
+            name="FrenchVehiclePlateRecognizer",
+            patterns=[
+                Pattern("labelled_siv",
+                        rf"{_PLATE_LABEL}[ \t]*(?:n°|no)?[ \t]*:?[ \t]*\K"
+                        rf"{_SIV_LETTER}{{2}}([ \-]?)\d{{3}}\1{_SIV_LETTER}{{2}}(?![\w\-])", 0.85),
+                Pattern("labelled_fni",
+                        rf"{_PLATE_LABEL}[ \t]*(?:n°|no)?[ \t]*:?[ \t]*\K"
+                        rf"\d{{1,4}}[ \-]?[A-Z]{{1,3}}[ \-]?{_DEPARTMENT}(?![\w\-])", 0.85),
+                Pattern("siv", SIV_PLATE_REGEX, 0.2),
+                Pattern("fni", FNI_PLATE_REGEX, 0.1),
+            ],
+            context=self.CONTEXT,
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+
+class PaymentCardRecognizer(PatternRecognizer):
+    """Payment card numbers: 13 to 19 digits, grouped by 4 (or 4-6-5) or not, Luhn-valid.
+
+    Long numbers are everywhere in hospital papers (IPP, NDA, NIR): a card needs its
+    checksum AND a label ("carte bancaire", "CB", "Visa"…) before it or nearby."""
+
+    CONTEXT = [
+        "carte", "cb", "visa", "mastercard", "amex", "bancaire", "crédit", "paiement",
+        "payé", "payée", "réglé", "débit", "débité", "american",
+    ]
+    _LABEL = (
+        r"(?i:carte[ \t]+(?:bancaire|bleue|de[ \t]+crédit|de[ \t]+paiement|visa|mastercard)|"
+        r"\bCB|\bvisa|mastercard|american[ \t]+express|\bamex)"
+    )
+    _NUMBER = (
+        r"(?<![\w.,/\-])(?:[2-6]\d{3}(?:([ \-]?)\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|"
+        r"[ \-]?\d{6}[ \-]?\d{4,5})|[2-6]\d{12,18})(?![\w]|[.,]\d)"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=PAYMENT_CARD,
+            name="FrenchPaymentCardRecognizer",
+            patterns=[
+                Pattern("labelled_card",
+                        rf"{self._LABEL}[^\d\n]{{0,25}}\K{self._NUMBER}", 0.85),
+                Pattern("card_number", self._NUMBER, 0.3),
+            ],
+            context=self.CONTEXT,
+            supported_language="fr",
+            global_regex_flags=_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = "".join(ch for ch in pattern_text if ch.isdigit())
+        # Not a card without its checksum: the number stays for the other recognizers.
+        return None if 13 <= len(digits) <= 19 and luhn.is_valid(digits) else False
+
+
 def identifier_recognizers() -> list[EntityRecognizer]:
-    return [HospitalIdRecognizer(), RppsRecognizer(), FinessRecognizer(), FrenchIbanRecognizer()]
+    return [HospitalIdRecognizer(), RppsRecognizer(), FinessRecognizer(), FrenchIbanRecognizer(),
+            VehiclePlateRecognizer(), PaymentCardRecognizer()]

@@ -19,8 +19,14 @@ from deident.entities import PHONE
 # 0033 form, or any other international number.
 _SEP = r"(?:[ .\-]|[ \t]*\n[ \t]*)"
 # A number never starts on the line before ("Cedex 03" then a phone on the next line).
-PAIRED_PHONE_REGEX = rf"(?<![\d\w])0[1-9](?![ \t]*\n)(?:{_SEP}?\d\d){{4}}(?![\d\w])"
-PLUS33_PHONE_REGEX = rf"(?<![\d\w])(?:\+|00)33[ .]?(?:\(0\)[ .]?)?[1-9](?:{_SEP}?\d\d){{4}}(?![\d\w])"
+# "(01) 45.67-89 10", "(+33) 6 12 34 56 78": a bracketed first part.
+PAIRED_PHONE_REGEX = (
+    rf"(?<![\d\w])(?:\(0[1-9]\)|0[1-9])(?![ \t]*\n)(?:{_SEP}?\d\d){{4}}(?![\d\w])"
+)
+PLUS33_PHONE_REGEX = (
+    rf"(?<![\d\w])(?:\((?:\+|00)33\)|(?:\+|00)33)[ .]?(?:\(0\)[ .]?)?[1-9]"
+    rf"(?:{_SEP}?\d\d){{4}}(?![\d\w])"
+)
 INTERNATIONAL_PHONE_REGEX = (
     r"(?<![\d\w+])(?:\+|00)(?!33)[1-9]\d{0,2}[ .\-]?(?:\(0\)[ .\-]?)?\d(?:[ .\-]?\d){6,12}(?![\d\w])"
 )

@@ -14,14 +14,50 @@ from deident.entities import EMAIL, URL
 _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+# Addresses written to dodge harvesters: "tlabelle @ medimail . com", "x [at] y.fr",
+# "x(at)y.fr", "x arobase y point fr".
+_AT = (
+    r"(?:[ \t]*@[ \t]*|[ \t]*[\[({<][ \t]*(?:at|arobase|@)[ \t]*[\])}>][ \t]*|"
+    r"[ \t]+(?:at|arobase)[ \t]+)"
+)
+# A dot is spaced on both sides or on neither: "medimail . com", not "com. Le".
+_DOT = (
+    r"(?:\.|[ \t]+\.[ \t]+|[ \t]*[\[({<][ \t]*(?:dot|point|\.)[ \t]*[\])}>][ \t]*|"
+    r"[ \t]+(?:dot|point)[ \t]+)"
+)
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+OBFUSCATED_EMAIL_REGEX = (
+    rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,12}}(?![\w@])"
+)
+_UNDO_AT = regex.compile(r"\s*(?:[\[({<]\s*(?:at|arobase|@)\s*[\])}>]|(?<=\s)(?:at|arobase)(?=\s)|@)\s*",
+                         regex.IGNORECASE)
+_UNDO_DOT = regex.compile(r"\s*(?:[\[({<]\s*(?:dot|point|\.)\s*[\])}>]|(?<=\s)(?:dot|point)(?=\s)|\.)\s*",
+                          regex.IGNORECASE)
+
+
+def plain_email(text: str) -> str:
+    """"tlabelle @ medimail . com" -> "tlabelle@medimail.com"."""
+    local, _, domain = _UNDO_AT.sub("@", text, count=1).partition("@")
+    return f"{local.strip()}@{_UNDO_DOT.sub('.', domain).strip()}"
+
+
 class FrenchEmailRecognizer(EmailRecognizer):
     CONTEXT = ["mail", "e-mail", "courriel", "messagerie", "adresse électronique", "@"]
+    PATTERNS = [
+        *EmailRecognizer.PATTERNS,
+        Pattern("email_obfuscated", OBFUSCATED_EMAIL_REGEX, 0.6),
+    ]
 
     def __init__(self) -> None:
-        super().__init__(context=self.CONTEXT, supported_language="fr", supported_entity=EMAIL)
+        super().__init__(patterns=self.PATTERNS, context=self.CONTEXT, supported_language="fr",
+                         supported_entity=EMAIL)
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return True if _OFFLINE_TLD(pattern_text.rsplit("@", 1)[-1]).suffix else None
+        plain = plain_email(pattern_text)
+        if _OFFLINE_TLD(plain.rsplit("@", 1)[-1]).suffix:
+            return True
+        # A written-out "at" needs a real domain to be an address; a plain one stays.
+        return None if "@" in pattern_text and pattern_text == plain else False
 
 
 _HOST = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
