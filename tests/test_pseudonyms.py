@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import regex
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
@@ -398,3 +399,23 @@ def test_arrondissement_only_where_the_commune_has_them(pseudonymizer) -> None:
     new = pseudonymizer.zip_city("69003 Villeurbanne 3e", _Draw(b"seed"), lambda city: "Lyon")
     number = int(re.fullmatch(r"690(\d\d) Lyon (\d+)(?:e|er)", new).group(1))
     assert new.endswith(f" {number}{'er' if number == 1 else 'e'}")
+
+
+def test_a_hospital_name_alone_keeps_its_kind(pseudonymizer) -> None:
+    """The recognizer gives the name after its kind ("CHU de [Rouen]", "clinique des
+    [Cèdres]", "EHPAD [Les Glycines]"): a town stays a town, a name of the list a name of it."""
+    from deident.entities import HOSPITAL, Entity
+
+    bare = {regex.sub(r"(?i)^(?:des|du|de la|de l'|de|d')\s*", "", n)
+            for n in pseudonymizer.places.establishment_names}
+    text = "CHU de Rouen, clinique des Cèdres, EHPAD Les Glycines"
+    for key in ("a", "b", "c"):
+        session = Pseudonymizer(TEST_KEY + key.encode()).session(text, "h")
+        session.register([Entity(m.start(), m.end(), HOSPITAL, 1.0) for m in
+                          regex.finditer(r"Rouen|Cèdres|Les Glycines", text)])
+        town = session.surrogate(HOSPITAL, "Rouen")
+        assert pseudonymizer.places.area_of(town) is not None and town != "Rouen"
+        assert not regex.match(r"(?i)(les?|la) |l'", town)
+        assert session.surrogate(HOSPITAL, "Cèdres") in bare
+        glycines = session.surrogate(HOSPITAL, "Les Glycines")
+        assert glycines.startswith("Les ") and glycines[4:] in bare and glycines != "Les Glycines"

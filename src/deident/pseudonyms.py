@@ -13,6 +13,7 @@ resolved by re-deriving with a counter, which is deterministic as well.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import importlib
@@ -61,6 +62,9 @@ _WORD = regex.compile(r"[\w][\w'’\-]*")
 _NAME_WORD = regex.compile(r"[\w][\w'’\-]*\.?")
 _NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 _DIGITS = regex.compile(r"\d+")
+# "des Cèdres" -> "Cèdres": establishment names as they stand after "clinique des".
+_ARTICLE = regex.compile(r"(?i)(?:les?|la)\s+|l['’]")
+_BARE_PREFIX = regex.compile(r"(?i)^(?:des|du|de\s+la|de\s+l['’]|de|d['’])\s*")
 _PARTICLES = frozenset({"de", "du", "des", "le", "la", "d'", "da", "di", "do", "dos", "das",
                         "del", "della", "van", "von", "der", "den", "ben", "el", "al", "saint",
                         "sainte", "st", "ste", "sur", "sous", "les", "lès", "en", "aux"})
@@ -315,8 +319,8 @@ class Pseudonymizer:
         """An establishment of the same kind: "CHU de Rouen" -> "CHU de Niort", "clinique des
         Cèdres" -> "clinique Saint-Roch", "hôpital Bichat" -> "hôpital Charlier"."""
         match = _HOSPITAL_KIND.match(original)
-        if match is None:  # no kind to keep: a name of the same case
-            return same_case(original, self.surname("", draw))
+        if match is None:  # the name alone, as the recognizer gives it: "CHU de [Rouen]"
+            return self._hospital_name(original, draw)
         kind, gap, rest = match["kind"], match["gap"], match["rest"]
         big = regex.match(r"(?i)chr?u|chr|ghu|centre\s+hospitalier\s+(?:universitaire|r)|"
                           r"hospices", kind) is not None
@@ -339,6 +343,31 @@ class Pseudonymizer:
         else:
             name = self.surname("", draw)
         return kind + gap + same_case(rest, name)
+
+    def _hospital_name(self, original: str, draw: _Draw) -> str:
+        """An establishment's name without its kind ("hôpital", "clinique des" stand before
+        it): a town for a town ("Rouen"), a name of the establishment list for such a name
+        ("Cèdres", "Les Glycines"), else a person's name ("Henri Mondor", "Bichat")."""
+        if self.places.area_of(original) is not None:
+            for _ in range(8):  # "CHU de Troyes", not "CHU de Les Pavillons-sous-Bois"
+                town = self.commune(original, "", draw, 10_000).name
+                if not _ARTICLE.match(town):
+                    break
+            return same_case(original, town)
+        article = _ARTICLE.match(original)
+        rest = original[article.end():] if article else original
+        if fold(rest) in self._bare_establishments:
+            names = [n for n in self.places.establishment_names if n.startswith("des ")] \
+                if article else self.places.establishment_names  # "Les Glycines"
+            name = _BARE_PREFIX.sub("", draw.choice(names))
+            return (article.group() if article else "") + same_case(rest, name)
+        if " " in rest.strip() and draw.below(2) == 0:
+            return same_case(original, f"{self.first_name('', draw)} {self.surname('', draw)}")
+        return same_case(original, self.surname("", draw))
+
+    @functools.cached_property
+    def _bare_establishments(self) -> frozenset[str]:
+        return frozenset(fold(_BARE_PREFIX.sub("", n)) for n in self.places.establishment_names)
 
     def vehicle_plate(self, original: str, draw: _Draw) -> str:
         """SIV "AB-123-CD" or FNI "1234 AB 56": same format, keyed letters and digits."""
