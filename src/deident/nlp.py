@@ -174,7 +174,24 @@ class FrenchDictionary:
         for value in self._forms.values():  # the lemmas forms point to: "appeler"
             lemmas.update(value if isinstance(value, list) else [value])
         self._lemmas = frozenset(lemmas)
+        strings = nlp.vocab.strings
+        kinds: dict[str, set[str]] = {}
+        for pos in index:
+            name = strings[pos] if isinstance(pos, int) else pos
+            for lemma in index[pos]:
+                kinds.setdefault(lemma, set()).add(name)
+        self._kinds = {lemma: frozenset(k) for lemma, k in kinds.items()}
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
         return lower in self._forms or lower in self._lemmas
+
+    def kinds(self, word: str) -> frozenset[str]:
+        """What the word or its lemma can be ("noun", "adj", "adv", "verb"): "claire" is an
+        adjective, "dupont" only a noun (the tables hold some surnames as nouns)."""
+        lower = word.lower()
+        found = set(self._kinds.get(lower, ()))
+        lemmas = self._forms.get(lower) if lower in self._forms else None
+        for lemma in ([lemmas] if isinstance(lemmas, str) else lemmas or []):
+            found |= self._kinds.get(lemma, frozenset())
+        return frozenset(found)
