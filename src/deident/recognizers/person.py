@@ -361,19 +361,21 @@ class NameShapeRecognizer(EntityRecognizer):
                 # before it, it is too often a sentence's first word ("Appeler Gwenaëlle").
                 known_first = name not in ("cap_then_first", "lone_first_name") \
                     and "unknown" not in match.groupdict() and not first.endswith(".")
-                # "pour Dupont Albert", "Dossier de Pasteur Jean": inside a sentence, a word
-                # before a known first name is a surname even if the dictionary knows it.
-                inside = name == "cap_then_first" and _INSIDE_SENTENCE.search(
-                    text, max(0, match.start() - 40), match.start()) is not None
-                if self._eponym_compound(match.group()):
-                    continue  # "Charcot Marie Tooth"
-                beside = (known_first or inside) and bool(last)
-                if not self._plausible_surname(last or first,
-                                               common_words_allowed=beside,
-                                               eponym_allowed=beside):
+                beside = known_first and bool(last)
+                if not self._plausible_surname(last or first, common_words_allowed=beside,
+                                               eponym_allowed=beside) and not (
+                        # "pour Dupont Albert", "Dossier de Pasteur Jean": inside a sentence,
+                        # a word before a known first name is a surname even if the
+                        # dictionary knows it.
+                        name == "cap_then_first" and _INSIDE_SENTENCE.search(
+                            text, max(0, match.start() - 40), match.start()) is not None
+                        and self._plausible_surname(last, common_words_allowed=True,
+                                                    eponym_allowed=True)):
                     continue
                 if name == "cap_then_first" and self._is_first_name(last):
                     continue  # "Jean Pierre": the other order already decides
+                if self._eponym_compound(match.group()):
+                    continue  # "Charcot Marie Tooth"
                 # "Marie Élise": two first names, less sure.
                 two_first_names = name == "first_then_cap" and self._is_first_name(last)
                 score_here = 0.5 if two_first_names else score
