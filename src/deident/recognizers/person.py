@@ -662,7 +662,9 @@ class LowercaseNameRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         for match in self._FIELD.finditer(text):
-            if match.group().split()[0] not in _NO_VALUE | _FUNCTION_WORDS:
+            words = match.group().split()  # "le gall": a particle, then the name
+            if words[0] not in _NO_VALUE and (words[0] not in _FUNCTION_WORDS or (
+                    len(words) > 1 and fold(words[0]) in NAME_PARTICLES)):
                 results.append(_result(self, match.start(), match.end(), self.FIELD_SCORE, cue=True))
         for cue in self._PROSE_CUE.finditer(text):
             match = self._PROSE_NAME.match(text, cue.end())
