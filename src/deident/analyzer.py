@@ -32,7 +32,7 @@ from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons, trie_regex
 from deident.nlp import CHUNK_CHARS, DEFAULT_MODEL, LANGUAGE, FastContextEnhancer, FrenchNlpEngine
 from deident.normalize import digits_only, fold
 from deident.recognizers import french_recognizers
-from deident.recognizers.person import NAME_PARTICLES
+from deident.recognizers.person import NAME_PARTICLES, PERSON_CUE
 
 DEFAULT_THRESHOLD = 0.4
 # spaCy label -> (our type before cleaning, score)
@@ -127,7 +127,8 @@ class Analyzer:
                 context_prefix_count=6, context_suffix_count=2
             ),
         )
-        self._allow_phrases = PhraseMatcher(self.lexicons.eponym_phrases)
+        self._allow_phrases = PhraseMatcher([*self.lexicons.eponym_phrases,
+                                             *_compound_eponyms(self.lexicons)])
 
     # -- step 1 ---------------------------------------------------------------------------
     def analyze(self, text: str) -> list[Entity]:
@@ -189,11 +190,23 @@ class Analyzer:
             return False
         return self.lexicons.is_not_a_name(word)
 
+    def _eponym_only(self, word: str) -> bool:
+        """A surname the allow-list knows as an eponym and as nothing else ("Babinski",
+        "Charcot"): a person when a title, a role or a form label says so."""
+        key, lex = fold(word), self.lexicons
+        return key in lex.eponym_names and key not in lex.common_words \
+            and key not in lex.drugs and not lex.is_abbreviation(word)
+
     def _trim_name(self, text: str, entity: Entity) -> Entity | None:
         words = list(_WORD.finditer(text, entity.start, entity.end))
         # Found by pattern, all lowercase ("vu avec mr le roux"): only titles are trimmed.
         strong = self._strong(entity) or (
             entity.hint != "ner" and all(w.group().islower() for w in words))
+        # A role or a known first name beside it says an eponym is a surname here
+        # ("validé par Babinski", "Laennec Yvonne"); the protected phrases still win.
+        cue = entity.hint == PERSON_CUE or (
+            entity.hint != "ner" and entity.type == PERSON
+            and any(fold(w.group()) in self.lexicons.first_names for w in words))
 
         def droppable(word: str) -> bool:
             if fold(word) in _NOT_NAME_WORDS or fold(word) in self.lexicons.never_names:
@@ -201,6 +214,8 @@ class Analyzer:
             if strong or (word.isupper() and len(word) > 2
                           and not self.lexicons.is_abbreviation(word)):
                 return False  # "Biologiste : G. BLANC"
+            if cue and self._eponym_only(word):
+                return False  # "validé par Babinski": the role says it is a person
             if entity.hint == "ner" and entity.type == PERSON and word in self.nlp_engine.dictionary \
                     and fold(word) not in self.lexicons.first_names:
                 return True  # spaCy's span edges: "Appeler Gwenaëlle"
@@ -228,6 +243,8 @@ class Analyzer:
                 return False  # "Tigist Doux", "Thanina Roux": a surname that is also a word
             if len(word) == 2 and word[1] == "." and word[0].isupper():
                 return False  # an initial after a name ("AMSELLEM M."), not the title M.
+            if cue and len(word) == 1 and word.isupper():
+                return False  # a patient's initial ("Initiales : M-D")
             return droppable(word)
 
         while words and droppable_last(words[-1].group()):
@@ -256,7 +273,9 @@ class Analyzer:
                                       or _INSTITUTION_FIRST.match(content[0])):
             return True  # "Clinique Sainte-Marguerite", "CENTRE HOSPITALIER DU HAUT-VAL"
         shouted = entity.type == PERSON and any(_shouted_name(w, lex) for w in content)
-        if not shouted and all(self._ordinary_word(w) for w in content):
+        cue = entity.hint == PERSON_CUE  # "validé par Babinski", "Nom : Pasteur"
+        if not shouted and all(self._ordinary_word(w) and not (cue and self._eponym_only(w))
+                               for w in content):
             return True  # "un Parkinson", "Traitement", "Holter ECG"
         if entity.hint != "ner" and all(w.islower() for w in content):
             # a lowercase name after a title ("vu avec Mme tisserand"), unless a function
@@ -375,6 +394,18 @@ class Spans:
         self._ends.insert(i, end)
 
 
+def _compound_eponyms(lexicons: Lexicons) -> list[str]:
+    """Eponyms of several names ("Charcot-Marie-Tooth", "Guillain Barré") are medicine on
+    their own, even without "maladie de"; not those that start like a person's name
+    ("Kenneth Jones", "Claude Bernard-Horner"), which a title may introduce."""
+    compounds = []
+    for name in lexicons.eponym_names:
+        parts = regex.split(r"[\s\-]+", name)
+        if len(parts) > 1 and parts[0] not in lexicons.first_names:
+            compounds.append(name)
+    return compounds
+
+
 def _shouted_name(word: str, lexicons: Lexicons) -> bool:
     """An UPPERCASE word of 3+ letters that is no abbreviation: "Nom : FONTAINE"."""
     return word.isupper() and len(word) > 2 and not lexicons.is_abbreviation(word)
@@ -431,7 +462,8 @@ def _to_entity(result: RecognizerResult, offset: int) -> Entity:
     if result.entity_type in NER_TYPES:
         entity_type, score = NER_TYPES[result.entity_type]
         return Entity(start, end, entity_type, min(result.score, score), "ner")
-    return Entity(start, end, result.entity_type, result.score)
+    hint = PERSON_CUE if (result.recognition_metadata or {}).get(PERSON_CUE) else ""
+    return Entity(start, end, result.entity_type, result.score, hint)
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

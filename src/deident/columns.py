@@ -91,7 +91,8 @@ _ALIASES: dict[str, ColumnType] = {
     **dict.fromkeys((
         "medecin", "medecin traitant", "medecin referent", "praticien", "prescripteur",
         "redacteur", "auteur", "signataire", "interne", "infirmier", "infirmiere",
-        "personne a prevenir", "personne de confiance", "doctor", "physician"), _PERSON),
+        "personne a prevenir", "personne de confiance", "doctor", "physician",
+        "initiales", "initiales patient", "initiales du patient", "initials"), _PERSON),
     **dict.fromkeys((
         "date", "date d entree", "date de sortie", "date d admission", "date de consultation",
         "date du prelevement", "date de prelevement", "date d hospitalisation",

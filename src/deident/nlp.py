@@ -173,35 +173,57 @@ class FrenchDictionary:
     """Common French words (from the model's lemmatizer tables): "Adressée", "Directives",
     "Sécurité" are words, not names, when spaCy alone calls them so.
 
-    Reading the tables takes most of a second; what is kept of them (the forms' string
-    ids, as spaCy's table hashes them, and the lemmas) is cached on disk."""
+    Reading the tables takes most of a second; what is kept of them (each form's lemmas,
+    the form keyed by its string id as spaCy's table hashes it, and each lemma's parts of
+    speech) is cached on disk."""
 
-    def __init__(self, form_ids: frozenset[int], lemmas: frozenset[str]) -> None:
-        self._form_ids = form_ids
-        self._lemmas = lemmas
+    def __init__(self, form_lemmas: dict[int, tuple[str, ...]],
+                 lemma_kinds: dict[str, frozenset[str]]) -> None:
+        self._form_lemmas = form_lemmas
+        self._kinds = lemma_kinds
+        self._lemmas = frozenset(lemma_kinds).union(*form_lemmas.values())
 
     @classmethod
     def load(cls, model_data: Path) -> FrenchDictionary:
         folder = model_data / "lemmatizer" / "lookups"
         source = (folder / "lookups.bin").stat()
         version = "|".join((__version__, spacy.__version__, model_data.name,
-                            str(source.st_size), str(source.st_mtime_ns)))
-        form_ids, lemmas = cached("french-dictionary", version, lambda: cls._read(folder))
-        return cls(form_ids, lemmas)
+                            str(source.st_size), str(source.st_mtime_ns), "kinds"))
+        form_lemmas, lemma_kinds = cached("french-dictionary", version,
+                                          lambda: cls._read(folder))
+        return cls(form_lemmas, lemma_kinds)
 
     @staticmethod
-    def _read(folder: Path) -> tuple[frozenset[int], frozenset[str]]:
+    def _read(folder: Path) -> tuple[dict[int, tuple[str, ...]], dict[str, frozenset[str]]]:
         lookups = Lookups().from_disk(folder)
         forms = lookups.get_table("lemma_lookup")
         index = lookups.get_table("lemma_index")
-        lemmas = {w for pos in index for w in index[pos]}
-        for value in forms.values():  # the lemmas forms point to: "appeler"
-            lemmas.update(value if isinstance(value, list) else [value])
-        return frozenset(forms.keys()), frozenset(lemmas)
+        # The index is keyed by the parts of speech's string ids.
+        names = {get_string_id(name): name for name in _PARTS_OF_SPEECH}
+        kinds: dict[str, set[str]] = {}
+        for pos in index:
+            for lemma in index[pos]:
+                kinds.setdefault(lemma, set()).add(names.get(pos, str(pos)))
+        form_lemmas = {form: tuple(value if isinstance(value, list) else [value])
+                       for form, value in forms.items()}  # "appelle" -> ("appeler",)
+        return form_lemmas, {lemma: frozenset(k) for lemma, k in kinds.items()}
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
-        return lower in self._lemmas or get_string_id(lower) in self._form_ids
+        return lower in self._lemmas or get_string_id(lower) in self._form_lemmas
+
+    def kinds(self, word: str) -> frozenset[str]:
+        """What the word or its lemma can be ("noun", "adj", "adv", "verb"): "claire" is an
+        adjective, "dupont" only a noun (the tables hold some surnames as nouns)."""
+        lower = word.lower()
+        found = set(self._kinds.get(lower, ()))
+        for lemma in self._form_lemmas.get(get_string_id(lower), ()):
+            found |= self._kinds.get(lemma, frozenset())
+        return frozenset(found)
+
+
+_PARTS_OF_SPEECH = ("adj", "adv", "noun", "verb", "propn", "det", "pron", "adp", "aux",
+                    "cconj", "sconj", "num", "intj", "part", "punct", "sym", "x")
 
 
 def _not_installed(model_name: str) -> ModelNotInstalledError:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from deident.columns import column_type
 from deident.document import Block, Document, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
@@ -412,12 +413,14 @@ def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Blo
     unknown, every attribute value is analysed, not only those known to hold text."""
     consumed: set[etree._Element] = set()
     if paragraphs:
+        typed = _typed_cell_paragraphs(root)
         for index, paragraph in enumerate(root.iter(w("p"))):
             visible, fields = _paragraph_segments(paragraph, consumed)
             for kind, segments in (("p", visible), ("field", fields)):
                 segmented = SegmentedText(segments)
                 if segmented.text.strip():
-                    blocks.append(Block(segmented.text, f"{part}:{kind}{index}"))
+                    entity_type = typed.get(paragraph) if kind == "p" else None
+                    blocks.append(Block(segmented.text, f"{part}:{kind}{index}", entity_type))
                     targets.append(_Paragraph(segmented))
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -433,6 +436,56 @@ def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Blo
                 person = _local(name) in _PERSON_ATTRIBUTES
                 blocks.append(Block(value, f"{part}:@{_local(name)}", PERSON if person else None))
                 targets.append(_Attribute(element, name))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return " ".join("".join(t.text or "" for t in p.iter(w("t"))) for p in cell.findall(w("p")))
+
+
+def _typed_cell_paragraphs(root: etree._Element) -> dict[etree._Element, str]:
+    """Paragraphs of the cells under a header that names a person ("Nom", "Prénom",
+    "Initiales", "Médecin"), or right of such a label: each is a name whatever it looks
+    like ("Paul" alone, "DC").
+
+    The header row is the first with at least two headers `column_type` knows, so a
+    label/value table ("Nom | DUPONT") is read row by row instead; a cell that is itself
+    a known header is never marked."""
+    typed: dict[etree._Element, str] = {}
+
+    def mark(cell: etree._Element, entity_type: str) -> None:
+        if column_type(_cell_text(cell)) is None:
+            for paragraph in cell.findall(w("p")):
+                typed[paragraph] = entity_type
+
+    for table in root.iter(w("tbl")):
+        columns: dict[int, str] | None = None
+        for row in table.findall(w("tr")):
+            cells = _row_cells(row)
+            found = [column_type(_cell_text(c)) for _, c in cells]
+            if columns is None and sum(t is not None for t in found) >= 2:
+                columns = {i: t.entity_type for (i, _), t in zip(cells, found, strict=True)
+                           if t is not None and t.entity_type == PERSON}
+                continue
+            if columns is not None:
+                for i, cell in cells:
+                    if i in columns:
+                        mark(cell, columns[i])
+            else:  # label/value rows: "Nom | GUILLOU", "Prénom | Rose"
+                for (_, cell), header in zip(cells[1:], found, strict=False):
+                    if header is not None and header.entity_type == PERSON:
+                        mark(cell, PERSON)
+    return typed
+
+
+def _row_cells(row: etree._Element) -> list[tuple[int, etree._Element]]:
+    """The row's cells with their grid column (merged cells span several)."""
+    cells, column = [], 0
+    for cell in row.findall(w("tc")):
+        cells.append((column, cell))
+        span = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
+        value = span.get(w("val"), "1") if span is not None else "1"
+        column += int(value) if value.isdigit() else 1
+    return cells
 
 
 def _holds_text(element: etree._Element, name: str) -> bool:

@@ -8,6 +8,7 @@ look-behinds, so the title survives and reads naturally before the surrogate.
 from __future__ import annotations
 
 from collections.abc import Container
+from itertools import pairwise
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -17,6 +18,10 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from deident.entities import NER_LOCATION, NER_PERSON, PERSON
 from deident.lexicons import MEDICAL_SUFFIX, Lexicons
 from deident.normalize import fold
+
+# Metadata key set on names a cue vouches for (a role, "validé par", a form label): the
+# analyzer then keeps a surname the eponym allow-list knows ("validé par Babinski").
+PERSON_CUE = "person_cue"
 
 # Any script's capitals and small letters: "Büşra", "Łukasz", "Ngọc".
 UP = r"\p{Lu}"
@@ -105,8 +110,43 @@ FIELD_REGEX = (
 )
 
 
+def _result(recognizer: EntityRecognizer, start: int, end: int, score: float,
+            cue: bool = False) -> RecognizerResult:
+    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id}
+    if cue:
+        metadata[PERSON_CUE] = True
+    return RecognizerResult(PERSON, start, end, score, recognition_metadata=metadata)
+
+
+# Initials: "D.C.", "DC", "D-C", "D.-C.", "J.-M. L."; two or three letters.
+INITIALS = r"\p{Lu}(?:\.-?|-)?\p{Lu}(?:(?:\.-?|-)?\p{Lu})?\.?(?![\p{L}\p{N}])"
+_LETTER = regex.compile(r"\p{Lu}\.?")
+
+
+def initial_letters(recognizer: EntityRecognizer, text: str, start: int, end: int,
+                    score: float) -> list[RecognizerResult]:
+    """One result per letter (and its dot), so each becomes a surrogate initial: "D.-C." ->
+    "M.-A.", "DC" -> "MA", never a surname."""
+    return [_result(recognizer, m.start(), m.end(), score, cue=True)
+            for m in _LETTER.finditer(text, start, end)]
+
+
 class TitledPersonRecognizer(PatternRecognizer):
     """A name after a title or role, a kinship marker, or a form label."""
+
+    # Patterns whose context says "a person" more surely than an eponym lexicon says "not".
+    _CUE_PATTERNS = frozenset({"after_role", "after_marker", "form_field", "done_by", "relative",
+                               "role_then_parenthesis"})
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            explanation = result.analysis_explanation
+            if explanation is not None and explanation.pattern_name in self._CUE_PATTERNS:
+                result.recognition_metadata[PERSON_CUE] = True
+        return results
 
     def __init__(self) -> None:
         super().__init__(
@@ -207,19 +247,17 @@ class NameBeforeCueRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = []
-        for cue, name in self._searches:
+        for index, (cue, name) in enumerate(self._searches):
             for match in cue.finditer(text):
                 # The leftmost start whose name runs up to the cue: the longest name.
                 found = name.search(text, max(0, match.start() - self._WINDOW), match.start())
-                if found:
-                    results.append(RecognizerResult(
-                        PERSON, found.start(), found.end(), self.SCORE,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    ))
+                if found:  # a role vouches for a person ("Babinski (interne)"), an age less
+                    results.append(_result(self, found.start(), found.end(), self.SCORE,
+                                           cue=index == 1))
         return EntityRecognizer.remove_duplicates(results)
+
+
+_INSIDE_SENTENCE = regex.compile(r"(?<![\w'’])\p{Ll}[\p{Ll}'’]*[ \t]+\Z")
 
 
 class NameShapeRecognizer(EntityRecognizer):
@@ -258,6 +296,9 @@ class NameShapeRecognizer(EntityRecognizer):
     def __init__(self, lexicons: Lexicons, dictionary: Container[str] | None = None) -> None:
         self.lexicons = lexicons
         self.dictionary = dictionary  # common French words: "Isolement" is not a surname
+        self._eponym_pairs = {
+            pair for name in lexicons.eponym_names
+            for parts in [regex.split(r"[\s\-]+", name)] for pair in pairwise(parts)}
         self._compiled = [
             (name, regex.compile(rf"(?<![\w'’\-./°]){pattern}(?![\w'’])"), score)
             for name, pattern, score in self._SHAPES
@@ -267,22 +308,31 @@ class NameShapeRecognizer(EntityRecognizer):
     def load(self) -> None:  # patterns are compiled in __init__
         pass
 
+    def _eponym_compound(self, words: str) -> bool:
+        """Two words of one eponym ("Charcot Marie" of Charcot-Marie-Tooth)."""
+        folded = [fold(w) for w in regex.split(r"[\s,\-]+", words) if w]
+        return any(pair in self._eponym_pairs for pair in pairwise(folded))
+
     def _is_first_name(self, words: str) -> bool:
         return all(
             fold(w) in self.lexicons.first_names
             for w in words.split()
         )
 
-    def _plausible_surname(self, words: str, common_words_allowed: bool = False) -> bool:
+    def _plausible_surname(self, words: str, common_words_allowed: bool = False,
+                           eponym_allowed: bool = False) -> bool:
         """Not an abbreviation, drug, place or medical word; beside a known first name a
-        surname may be a common word ("Héloïse Petit", "Fontaine Norbert")."""
+        surname may be a common word ("Héloïse Petit", "Fontaine Norbert") or an eponym
+        ("Jean Charcot": the allow-list's phrases still protect "maladie de Charcot")."""
         lex = self.lexicons
         content = [w for w in words.split() if fold(w) not in NAME_PARTICLES]
 
         def implausible(word: str) -> bool:
             if fold(word) in lex.non_city_places or lex.is_abbreviation(word) \
-                    or fold(word) in lex.drugs or fold(word) in lex.eponym_names:
+                    or fold(word) in lex.drugs:
                 return True
+            if fold(word) in lex.eponym_names:
+                return not eponym_allowed
             if common_words_allowed:
                 return MEDICAL_SUFFIX.search(fold(word)) is not None and len(word) >= 7
             return lex.is_not_a_name(word) or (
@@ -311,11 +361,21 @@ class NameShapeRecognizer(EntityRecognizer):
                 # before it, it is too often a sentence's first word ("Appeler Gwenaëlle").
                 known_first = name not in ("cap_then_first", "lone_first_name") \
                     and "unknown" not in match.groupdict() and not first.endswith(".")
-                if not self._plausible_surname(last or first, common_words_allowed=known_first
-                                               and bool(last)):
+                beside = known_first and bool(last)
+                if not self._plausible_surname(last or first, common_words_allowed=beside,
+                                               eponym_allowed=beside) and not (
+                        # "pour Dupont Albert", "Dossier de Pasteur Jean": inside a sentence,
+                        # a word before a known first name is a surname even if the
+                        # dictionary knows it.
+                        name == "cap_then_first" and _INSIDE_SENTENCE.search(
+                            text, max(0, match.start() - 40), match.start()) is not None
+                        and self._plausible_surname(last, common_words_allowed=True,
+                                                    eponym_allowed=True)):
                     continue
                 if name == "cap_then_first" and self._is_first_name(last):
                     continue  # "Jean Pierre": the other order already decides
+                if self._eponym_compound(match.group()):
+                    continue  # "Charcot Marie Tooth"
                 # "Marie Élise": two first names, less sure.
                 two_first_names = name == "first_then_cap" and self._is_first_name(last)
                 score_here = 0.5 if two_first_names else score
@@ -342,13 +402,17 @@ class TableNameRecognizer(EntityRecognizer):
 
     _NAME_HEADER = regex.compile(
         r"(?i)(?:nom|noms|prénoms?|prenoms?|nom de naissance|nom d['’]usage|nom et prénom|"
-        r"nom\s*/\s*prénom|patient|patiente|identité|médecin|praticien)"
+        r"nom\s*/\s*prénom|patient|patiente|identité|médecin|praticien|"
+        r"initiales(?:[ ](?:du[ ])?(?:patient|patiente|sujet))?)"
     )
+    _INITIALS_HEADER = regex.compile(r"(?i)initiales.*")
+    _INITIALS_CELL = regex.compile(INITIALS)
     # Other column titles: a header row has at least two known titles ("Nom\tBERTRAND" is a
     # key-value line, not a header).
     _OTHER_HEADER = regex.compile(
         r"(?i)(?:date de naissance|ddn|né\(e\) le|sexe|âge|age|ipp|nda|service|date|adresse|"
-        r"téléphone|tél\.?|n°.*|chambre|lit|diagnostic|motif|statut|rôle|fonction)"
+        r"téléphone|tél\.?|n°.*|chambre|lit|diagnostic|motif|statut|rôle|fonction|"
+        r"date d['’](?:inclusion|entrée)|bras|groupe|visite|inclusion|randomisation|centre)"
     )
     _LINE = regex.compile(r"[^\n]+")
 
@@ -374,6 +438,7 @@ class TableNameRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         columns: list[int] = []
+        initials: set[int] = set()  # columns of initials: "D.C." -> one result per letter
         separator = ""
         for match in self._LINE.finditer(text):
             line = match.group()
@@ -382,7 +447,9 @@ class TableNameRecognizer(EntityRecognizer):
                 for index in columns:
                     if index < len(cells):
                         start, end = cells[index]
-                        if end > start and any(ch.isalpha() for ch in text[start:end]):
+                        if index in initials and self._INITIALS_CELL.fullmatch(text, start, end):
+                            results += initial_letters(self, text, start, end, 0.85)
+                        elif end > start and any(ch.isalpha() for ch in text[start:end]):
                             results.append(self._result(start, end))
                 continue
             columns = []
@@ -394,6 +461,8 @@ class TableNameRecognizer(EntityRecognizer):
                     others = sum(1 for s, e in cells if self._OTHER_HEADER.fullmatch(text[s:e]))
                     if names and len(names) + others >= 2:
                         columns, separator = names, candidate
+                        initials = {i for i in names
+                                    if self._INITIALS_HEADER.fullmatch(text, *cells[i])}
                         break
         return results
 
@@ -407,6 +476,204 @@ class TableNameRecognizer(EntityRecognizer):
         )
 
 
+class PatientInitialsRecognizer(EntityRecognizer):
+    """Patient initials in research forms: "Initiales : D.C.", "patiente D-C", "sujet 012
+    (initiales D.-C.)". After "initiales" any form; after "patient(e)"/"sujet" a bare
+    "DC" must not be a known abbreviation ("patient VIH", "patiente HTA")."""
+
+    SCORE = 0.85
+    _CUE = regex.compile(
+        r"\b(?:(?P<strong>(?i:initiales?)(?:[ \t]+(?i:du|de la|de l['’]|des))?"
+        r"(?:[ \t]+(?i:patient(?:e|\(e\))?|sujet|participant(?:e)?|nom[ \t]*/?[ \t]*prénom))?)"
+        r"|(?:[Pp]atient(?:e|\(e\))?|PATIENTE?|[Ss]ujet|SUJET|[Pp]articipante?|[Pp]t)"
+        r"(?:[ \t]+(?:n°|N°|no|#)?[ \t]*\d{1,6})?)"
+        r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*[:=–\-]?[ \t]*\K" + INITIALS
+    )
+
+    _NAME_GOES_ON = regex.compile(r"[ \t]+\p{Lu}\p{L}")
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lexicons = lexicons
+        super().__init__(supported_entities=[PERSON], supported_language="fr",
+                         name="PatientInitialsRecognizer")
+
+    def load(self) -> None:  # patterns are compiled at import
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        for match in self._CUE.finditer(text):
+            initials = match.group()
+            bare = initials.isalpha()
+            if not match.group("strong") and (
+                    (bare and self.lexicons.is_abbreviation(initials))
+                    or self._NAME_GOES_ON.match(text, match.end())):
+                continue  # "patient VIH": an abbreviation; "Patient : J.-P. ROUX": a name
+            results += initial_letters(self, text, match.start(), match.end(), self.SCORE)
+        return results
+
+
+_CALENDAR_WORDS = frozenset((
+    "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+    "septembre", "octobre", "novembre", "décembre", "decembre", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche",
+))
+# Parts of a joined name: "MARTIN" "Paul" in "CR_MARTIN_Paul", "Dupont" "Jean" in "DupontJean".
+_JOIN = regex.compile(r"_|\p{Ll}\p{Lu}")
+_JOINED_TOKEN_CHAR = regex.compile(r"[\p{L}\p{N}_\-]")
+_JOINED_PART = regex.compile(
+    r"(?:\p{Lu}\p{Ll}+|\p{Ll}+|\p{Lu}+(?!\p{Ll}))(?:-(?:\p{Lu}\p{Ll}+|\p{Ll}+|\p{Lu}+(?!\p{Ll})))*")
+
+
+class JoinedNameRecognizer(EntityRecognizer):
+    """Names written file-name style: "DURAND_Sophie_photo.png", "CR_MARTIN_Paul.docx",
+    "DupontJean", "scan_lefebvre_marie.jpg" - in text and in attributes alike.
+
+    Searched from the joins (an underscore, a small letter then a capital), which are rare
+    in prose. Two neighbouring parts are a name when one is a known first name and the
+    other could be a surname; each part is its own result, so each gets its own surrogate
+    and is found again elsewhere in the document.
+    """
+
+    SCORE = 0.8
+
+    def __init__(self, lexicons: Lexicons, dictionary: Container[str] | None = None) -> None:
+        self.lexicons = lexicons
+        self.dictionary = dictionary
+        super().__init__(supported_entities=[PERSON], supported_language="fr",
+                         name="JoinedNameRecognizer")
+
+    def load(self) -> None:  # patterns are compiled at import
+        pass
+
+    def _first(self, part: str) -> bool:
+        return len(part) >= 3 and part.lower() not in _CALENDAR_WORDS and all(
+            fold(p) in self.lexicons.first_names for p in part.split("-"))
+
+    def _surname(self, part: str, first: str) -> bool:
+        lex = self.lexicons
+        if len(part) < 3 or fold(part) in NAME_PARTICLES or fold(part) in lex.never_names \
+                or part.lower() in _CALENDAR_WORDS \
+                or fold(part) in lex.non_city_places or lex.is_abbreviation(part) \
+                or (lex.is_not_a_name(part) and not self._first(part)):
+            return False
+        if part.islower():
+            # "scan_lefebvre_marie": an unknown word or another first name, not "bilan";
+            # beside a capitalised name ("DURAND_Sophie_photo") a small word is no name
+            return first.islower() and (self._first(part) or self.dictionary is None
+                                        or part not in self.dictionary)
+        return True
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        done = -1
+        for join in _JOIN.finditer(text):
+            if join.start() < done:
+                continue  # same token
+            start = join.start()
+            while start > 0 and _JOINED_TOKEN_CHAR.match(text, start - 1):
+                start -= 1
+            end = join.end()
+            while end < len(text) and _JOINED_TOKEN_CHAR.match(text, end):
+                end += 1
+            done = end
+            parts = list(_JOINED_PART.finditer(text, start, end))
+            named: set[int] = set()
+            for i in range(len(parts) - 1):
+                a, b = parts[i], parts[i + 1]
+                between = text[a.end():b.start()]
+                if between not in ("", "_"):
+                    continue  # digits or other marks between: not one name
+                x, y = a.group(), b.group()
+                if (self._first(y) and self._surname(x, y)) or (self._first(x) and self._surname(y, x)):
+                    named.update((i, i + 1))
+            results += [_result(self, parts[i].start(), parts[i].end(), self.SCORE)
+                        for i in sorted(named)]
+        return results
+
+
+# Lowercase names: after a form label, or a known first name then a surname after a word
+# that introduces a person ("vu avec jean dupont", "appel de marie lefebvre").
+_FUNCTION_WORDS = frozenset((
+    "de", "du", "des", "le", "la", "les", "un", "une", "et", "ou", "à", "au", "aux", "en",
+    "pour", "par", "avec", "sur", "sous", "dans", "chez", "ce", "cet", "cette", "ces", "son",
+    "sa", "ses", "qui", "que", "est", "ne", "pas", "plus", "très", "non", "oui", "ni", "car",
+    "mais", "donc", "puis", "se", "si", "il", "elle", "on", "nous", "vous", "ils", "elles",
+))
+_NO_VALUE = frozenset(("inconnu", "inconnue", "néant", "neant", "nc", "nr", "non", "voir",
+                       "idem", "anonyme", "anonymisé", "anonymise", "cf", "xxx", "x"))
+
+
+class LowercaseNameRecognizer(EntityRecognizer):
+    """Names typed in lowercase: "Prénom : jean", "vu avec jean dupont".
+
+    After a name label any value is a name (unless it says there is none). In prose, a
+    known first name that is not an adjective, then a word that is only a noun or unknown
+    to the dictionary, after "avec", "par", "de"...: the surname.
+    """
+
+    _FIELD = regex.compile(
+        r"(?<![\w])(?i:prénoms?|prenoms?|nom|noms|nom de naissance|nom d['’]usage|"
+        r"nom de famille|nom marital)[ \t]*:[ \t]*\K"
+        r"\p{Ll}[\p{Ll}'’\-]+(?:[ ]\p{Ll}[\p{Ll}'’\-]+)?(?![\w])")
+    _PROSE_CUE = regex.compile(
+        r"(?<![\w])(?:avec|par|chez|pour|de|à|et|appel(?:é|ée)?|contacté|contactée|vu|vue|"
+        r"appeler|rappeler|prévenir|informer|joindre)[ ]+(?=\p{Ll}{3})")
+    _PROSE_NAME = regex.compile(
+        r"(?P<first>\p{Ll}[\p{Ll}\-]{2,})[ ]+"
+        r"(?P<last>(?:(?:de|du|le|la)[ ])?\p{Ll}[\p{Ll}'’\-]{2,})(?![\w])")
+    FIELD_SCORE = 0.8
+    PROSE_SCORE = 0.6
+
+    def __init__(self, lexicons: Lexicons, dictionary: Container[str] | None = None) -> None:
+        self.lexicons = lexicons
+        self.dictionary = dictionary
+        super().__init__(supported_entities=[PERSON], supported_language="fr",
+                         name="LowercaseNameRecognizer")
+
+    def load(self) -> None:  # patterns are compiled at import
+        pass
+
+    def _kinds(self, word: str) -> frozenset[str]:
+        kinds = getattr(self.dictionary, "kinds", None)
+        return kinds(word) if kinds is not None else frozenset()
+
+    def _first(self, word: str, surname: str) -> bool:
+        """A known first name; one that is an adjective too ("claire", "rose") only before
+        a word the dictionary does not know ("marie lefebvre", not "claire indication")."""
+        return fold(word) in self.lexicons.first_names and word not in _CALENDAR_WORDS and not (
+            self._kinds(word) & {"adj", "adv"} and (self.dictionary is None
+                                                    or surname.split()[-1] in self.dictionary))
+
+    def _surname(self, words: str) -> bool:
+        word = words.split()[-1]
+        lex = self.lexicons
+        if word in _FUNCTION_WORDS or lex.is_not_a_name(word) or fold(word) in lex.non_city_places \
+                or fold(word) in lex.never_names or MEDICAL_SUFFIX.search(fold(word)):
+            return False
+        return fold(word) in lex.first_names or not (self._kinds(word) - {"noun"})
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        for match in self._FIELD.finditer(text):
+            words = match.group().split()  # "le gall": a particle, then the name
+            if words[0] not in _NO_VALUE and (words[0] not in _FUNCTION_WORDS or (
+                    len(words) > 1 and fold(words[0]) in NAME_PARTICLES)):
+                results.append(_result(self, match.start(), match.end(), self.FIELD_SCORE, cue=True))
+        for cue in self._PROSE_CUE.finditer(text):
+            match = self._PROSE_NAME.match(text, cue.end())
+            if match and self._first(match.group("first"), match.group("last")) \
+                    and self._surname(match.group("last")):
+                results.append(_result(self, match.start(), match.end(), self.PROSE_SCORE))
+        return results
+
+
 def person_recognizers(
     lexicons: Lexicons, dictionary: Container[str] | None = None
 ) -> list[EntityRecognizer]:
@@ -415,5 +682,8 @@ def person_recognizers(
         NameBeforeCueRecognizer(),
         NameShapeRecognizer(lexicons, dictionary),
         TableNameRecognizer(),
+        PatientInitialsRecognizer(lexicons),
+        JoinedNameRecognizer(lexicons, dictionary),
+        LowercaseNameRecognizer(lexicons, dictionary),
         SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),
     ]

@@ -1,0 +1,74 @@
+"""Person forms the shape rules miss: names joined file-name style, patient initials,
+lowercase names. Recognizers alone (no spaCy): what each finds and what it leaves."""
+
+from __future__ import annotations
+
+import pytest
+
+from deident.lexicons import load_lexicons
+from deident.recognizers.person import (
+    JoinedNameRecognizer,
+    LowercaseNameRecognizer,
+    PatientInitialsRecognizer,
+    TableNameRecognizer,
+)
+
+
+def _found(recognizer, text: str) -> list[str]:
+    return [text[r.start:r.end] for r in sorted(recognizer.analyze(text, ["PERSON"]),
+                                                key=lambda r: r.start)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Photo : BRETON_Agathe_plaie.png", ["BRETON", "Agathe"]),
+    ("CR_HAMON_Lucien.docx", ["HAMON", "Lucien"]),
+    ("dossier ToussaintBenoit transmis", ["Toussaint", "Benoit"]),
+    ("voir BenoitToussaint_bilan.pdf", ["Benoit", "Toussaint"]),
+    ("scan_kerlouegan_yvette_2019.jpg", ["kerlouegan", "yvette"]),
+    ("ARNAUD_Marie-Hélène.pdf", ["ARNAUD", "Marie-Hélène"]),
+])
+def test_joined_names(text: str, expected: list[str]) -> None:
+    assert _found(JoinedNameRecognizer(load_lexicons()), text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "bilan_final_v2.docx", "IRM_Juin_2020.pdf", "Protocole_Cardiologie_2024.pdf",
+    "NovoRapid FlexPen", "HbA1c à 7 %", "SpO2 96 %", "BRETON Agathe",  # spaces: not joined
+])
+def test_not_joined_names(text: str) -> None:
+    assert _found(JoinedNameRecognizer(load_lexicons()), text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Initiales : D.C.", ["D.", "C."]),
+    ("Initiales du patient : DC", ["D", "C"]),
+    ("Patiente H-L, 71 ans", ["H", "L"]),
+    ("Sujet n° 0142 (initiales T.-G.)", ["T.", "G."]),
+    ("patient F.M.R. inclus", ["F.", "M.", "R."]),
+])
+def test_patient_initials_one_result_per_letter(text: str, expected: list[str]) -> None:
+    assert _found(PatientInitialsRecognizer(load_lexicons()), text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "patiente HTA", "patient VIH", "Patient : M. DU PLESSIS Yves", "Patient J.-P. ROUX",
+    "sujet âgé", "patient DT2",
+])
+def test_not_initials(text: str) -> None:
+    assert _found(PatientInitialsRecognizer(load_lexicons()), text) == []
+
+
+def test_initials_column_gives_letters() -> None:
+    text = "Initiales\tDate d'inclusion\tBras\nPM\t12/03/2020\tA\nJ.-R.\t13/03/2020\tB"
+    assert _found(TableNameRecognizer(), text) == ["P", "M", "J.", "R."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Prénom : mathéo", ["mathéo"]),
+    ("Nom : le gall", ["le gall"]),
+    ("Prénom : inconnu", []),
+    ("vu avec jean kerdraon ce matin", ["jean kerdraon"]),
+    ("mars, avril et mai soixante", []),  # a month, not a first name
+])
+def test_lowercase_names(text: str, expected: list[str]) -> None:
+    assert _found(LowercaseNameRecognizer(load_lexicons()), text) == expected
