@@ -159,9 +159,12 @@ class Deidentifier:
         values, and the sentinel's numbers (see deident.verify)."""
         known = self.known.find(text, document) if self.known is not None else []
         entities = self.policy.apply(text, found, known)
-        added = fix(text, entities, self.remnants(text, entities, document),
+        fixed = fix(text, entities, self.remnants(text, entities, document),
                     self.analyzer.protected_spans)
-        return sorted(entities + added) if added else entities
+        if any(e.hint == "sentinel" for e in fixed):  # the sentinel's finds betray too
+            fixed = fix(text, fixed, self.remnants(text, fixed, document),
+                        self.analyzer.protected_spans)
+        return fixed
 
     def remnants(self, text: str, entities: list[Entity], document: str | None = None
                  ) -> Remnants:

@@ -74,9 +74,11 @@ _NAME_TYPES = (PERSON, CITY, HOSPITAL, ADDRESS, ZIP_CITY)
 # A token betraying several values takes the type that gives the best surrogate.
 _PRIORITY = {PERSON: 0, CITY: 1, ZIP_CITY: 2, HOSPITAL: 3, ADDRESS: 4}
 _CHUNK = regex.compile(r"[^\W_]+")
-# Digits with any separators between them (one digit per table cell joined by blanks);
+# Digits with one separator at most between them (a blank, dot, dash, slash; one digit per
+# table cell joined by blanks; "+33 (0)6"): longer gaps part two numbers ("06… / 04…").
 # Corsican NIRs hold 2A/2B.
-_RUN = regex.compile(r"\d(?:[\s.\-/]*(?:\d|(?<=2)[ABab](?![^\W\d_])))*")
+_RUN = regex.compile(
+    r"\d(?:(?:[ \t\u00a0.\-/]|[ ]?\(0\)[ ]?)?(?:\d|(?<=2)[ABab](?![^\W\d_])))*")
 _GROUP = regex.compile(r"\d+|[ABab]")
 _EMAIL = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _IBAN = regex.compile(r"(?<![^\W_])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){10,30}(?![^\W_])")
@@ -153,14 +155,15 @@ def _medical(key: str, chunk: str, lexicons: Lexicons) -> bool:
 
 
 def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lexicons) -> None:
-    """E-mail local parts (jean.dupont, jdupont) and the domain's own name (chu-brest)."""
+    """E-mail local parts (jean.dupont, jdupont) and the domain's own name (chu-brest):
+    found alone, such a word is replaced like a name."""
     local, at, domain = value.rpartition("@")
     if not at:
         domain, local = regex.sub(r"(?i)^[a-z]+://", "", value).partition("/")[0], ""
     for chunk in _CHUNK.findall(local):
         key = fold_same_length(chunk)
         if _is_tell_word(key, chunk, lexicons, entity_type) and not key.isdigit():
-            tells.add_word(key, entity_type)
+            tells.add_word(key, PERSON)  # a word alone: replaced like a name, word for word
         digits = "".join(c for c in chunk if c.isdigit())
         if len(digits) >= MIN_DIGITS:
             tells.numbers.setdefault(digits, entity_type)
@@ -170,7 +173,7 @@ def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lex
             key = fold_same_length(chunk)
             if len(key) >= RAW_MIN_CHARS and key not in _PROVIDERS and \
                     _is_tell_word(key, chunk, lexicons, entity_type):
-                tells.add_word(key, entity_type)
+                tells.add_word(key, PERSON)
 
 
 def number_keys(value: str, entity_type: str) -> list[str]:
@@ -278,12 +281,14 @@ class Remnants:
     def _as_name(self, text: str, start: int, end: int, key: str, tells: Tells) -> bool:
         """An ordinary word counts where it stands as a name: in capitals, capitalised
         mid-sentence (or at its start, unless an adjective, adverb, verb or heading word),
-        or joined to another name part ("Petit_Jean", "PetitJean", "petit_jean")."""
+        joined to another name part ("Petit_Jean", "PetitJean", "petit_jean"), or in a file
+        name unless an adjective, adverb, verb or heading word."""
         word = text[start:end]
         if (word.isupper() and len(word) > 1) or _joined(text, start, end, tells):
             return True
-        if not word[:1].isupper():
-            return False
+        if not word[:1].isupper():  # in a file name ("cr_dupont_2024"), only a true word stays
+            underscored = (start and text[start - 1] == "_") or text[end:end + 1] == "_"
+            return bool(underscored) and key not in self.narrow
         position = start - 1
         while position >= 0 and text[position] in " \u00a0":
             position -= 1
@@ -308,6 +313,7 @@ class Remnants:
                     if len(window) < MIN_DIGITS:
                         continue
                     start, end = groups[i][1], groups[j][2]
+                    start -= start > 0 and text[start - 1] == "+"  # +33: the sign too
                     for table in numbers:
                         if window in table:
                             yield Hit(start, end, table[window], "number")
@@ -384,7 +390,9 @@ def _nir(digits: str) -> bool:
 def _french_phone(digits: str) -> bool:
     if digits.startswith("0033"):
         number = "+" + digits[2:]
-    elif digits.startswith("33") and len(digits) in (11, 12):
+    elif digits.startswith("330") and len(digits) == 12:  # +33 (0)6…
+        number = "+33" + digits[3:]
+    elif digits.startswith("33") and len(digits) == 11:
         number = "+" + digits
     elif digits.startswith("0") and len(digits) == 10 and digits[1] != "0":
         number = digits
@@ -394,7 +402,9 @@ def _french_phone(digits: str) -> bool:
         parsed = phonenumbers.parse(number, "FR")
     except phonenumbers.NumberParseException:
         return False
-    return parsed.country_code == 33 and phonenumbers.is_valid_number(parsed)
+    # Possible rather than valid: a number of an unassigned range is still someone's.
+    return parsed.country_code == 33 and phonenumbers.is_possible_number(parsed) \
+        and len(str(parsed.national_number)) == 9
 
 
 def _sentinel_text(text: str) -> Iterator[Hit]:
@@ -422,21 +432,34 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 # -- before writing: fix ------------------------------------------------------------------
 def fix(text: str, entities: list[Entity], remnants: Remnants,
         protected: Callable[[str], Spans]) -> list[Entity]:
-    """Entities for the remnants in `text` outside the replaced spans: other occurrences
-    and forms of the values found, and the sentinel's numbers and addresses."""
+    """`entities` with the remnants in `text` outside them: other occurrences and forms of
+    the values found, and the sentinel's numbers and addresses. A sentinel hit that only
+    partly overlaps entities (an e-mail whose domain was taken for a URL) absorbs them."""
+    hits = remnants.find(text)
+    if not hits:
+        return entities
     taken = Spans((e.start, e.end) for e in entities)
-    added: list[Entity] = []
+    result = list(entities)
     spans = None
-    for hit in remnants.find(text):
+    for hit in hits:
         if taken.overlaps(hit.start, hit.end):
+            if hit.kind != "sentinel":
+                continue
+            inside = [e for e in result if e.start < hit.end and hit.start < e.end]
+            if any(e.start <= hit.start and hit.end <= e.end for e in inside):
+                continue  # already replaced whole
+            result = [e for e in result if e not in inside]
+            start = min(hit.start, *(e.start for e in inside))
+            end = max(hit.end, *(e.end for e in inside))
+            result.append(Entity(start, end, hit.type, 0.6, hit.kind))
             continue
         if hit.kind == "name":
             spans = spans if spans is not None else protected(text)
             if spans.contains(hit.start, hit.end):
                 continue
-        added.append(Entity(hit.start, hit.end, hit.type, 0.6,
-                            "propagated" if hit.kind == "name" else hit.kind))
-    return added
+        result.append(Entity(hit.start, hit.end, hit.type, 0.6,
+                             "propagated" if hit.kind == "name" else hit.kind))
+    return sorted(result)
 
 
 # -- after writing: verify ----------------------------------------------------------------
