@@ -58,7 +58,9 @@ def matrix_documents(folder: Path, limit: int | None) -> list[tuple[Path, list[t
         if line.strip():
             row = json.loads(line)
             planted[row["file"]] += [(row["type"], value) for value in row.get("values", [])]
-    return [(folder / name, values) for name, values in sorted(planted.items())][:limit]
+    files = [(folder / name, values) for name, values in sorted(planted.items())]
+    step = max(1, len(files) // limit) if limit else 1  # every format and type, evenly
+    return files[::step][:limit]
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ capitalised mid-sentence, in capitals, or joined to another name part.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -350,17 +351,16 @@ def _joined(text: str, start: int, end: int, tells: Tells) -> bool:
     if (before.isalpha() and before.islower() and text[start].isupper()) or after.isupper():
         return True
     if before in "_.-" and before:
-        match = _LAST_CHUNK.search(text, 0, start - 1)
-        if match and fold_same_length(match.group()) in tells.words:
+        first = start - 1
+        while first > 0 and text[first - 1].isalnum():
+            first -= 1
+        if fold_same_length(text[first:start - 1]) in tells.words:
             return True
     if after in "_.-" and after:
         match = _CHUNK.match(text, end + 1)
         if match and fold_same_length(match.group()) in tells.words:
             return True
     return False
-
-
-_LAST_CHUNK = regex.compile(r"[^\W_]+\Z")
 
 
 # -- the sentinel -------------------------------------------------------------------------
@@ -423,8 +423,10 @@ def _sentinel_text(text: str) -> Iterator[Hit]:
 
 def _longest(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
+    taken = Spans()
     for hit in sorted(hits, key=lambda h: (h.start - h.end, h.kind == "sentinel", h.start)):
-        if not any(k.start < hit.end and hit.start < k.end for k in kept):
+        if not taken.overlaps(hit.start, hit.end):
+            taken.add(hit.start, hit.end)
             kept.append(hit)
     return sorted(kept, key=lambda h: h.start)
 
@@ -432,34 +434,58 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 # -- before writing: fix ------------------------------------------------------------------
 def fix(text: str, entities: list[Entity], remnants: Remnants,
         protected: Callable[[str], Spans]) -> list[Entity]:
-    """`entities` with the remnants in `text` outside them: other occurrences and forms of
-    the values found, and the sentinel's numbers and addresses. A sentinel hit that only
-    partly overlaps entities (an e-mail whose domain was taken for a URL) absorbs them."""
+    """`entities` (sorted, apart) with the remnants in `text` outside them: other occurrences
+    and forms of the values found, and the sentinel's numbers and addresses. A sentinel hit
+    that only partly overlaps entities (an e-mail whose domain was taken for a URL) absorbs
+    them."""
     hits = remnants.find(text)
     if not hits:
         return entities
+    starts = [e.start for e in entities]
     taken = Spans((e.start, e.end) for e in entities)
-    result = list(entities)
-    spans = None
+    removed: set[int] = set()
+    added: list[Entity] = []
+    allowed = _LineSpans(text, protected)
     for hit in hits:
         if taken.overlaps(hit.start, hit.end):
             if hit.kind != "sentinel":
                 continue
-            inside = [e for e in result if e.start < hit.end and hit.start < e.end]
-            if any(e.start <= hit.start and hit.end <= e.end for e in inside):
-                continue  # already replaced whole
-            result = [e for e in result if e not in inside]
-            start = min(hit.start, *(e.start for e in inside))
-            end = max(hit.end, *(e.end for e in inside))
-            result.append(Entity(start, end, hit.type, 0.6, hit.kind))
-            continue
-        if hit.kind == "name":
-            spans = spans if spans is not None else protected(text)
-            if spans.contains(hit.start, hit.end):
+            first = max(0, bisect.bisect_right(starts, hit.start) - 1)
+            inside = [i for i in range(first, bisect.bisect_left(starts, hit.end))
+                      if entities[i].start < hit.end and hit.start < entities[i].end]
+            whole = any(entities[i].start <= hit.start and hit.end <= entities[i].end
+                        for i in inside)
+            if whole or removed.intersection(inside):
                 continue
-        result.append(Entity(hit.start, hit.end, hit.type, 0.6,
-                             "propagated" if hit.kind == "name" else hit.kind))
-    return sorted(result)
+            removed.update(inside)
+            added.append(Entity(min(hit.start, entities[inside[0]].start),
+                                max(hit.end, entities[inside[-1]].end), hit.type, 0.6, hit.kind))
+            continue
+        if hit.kind == "name" and allowed.contains(hit.start, hit.end):
+            continue
+        added.append(Entity(hit.start, hit.end, hit.type, 0.6,
+                            "propagated" if hit.kind == "name" else hit.kind))
+    if not added:
+        return entities
+    return sorted([e for i, e in enumerate(entities) if i not in removed] + added)
+
+
+class _LineSpans:
+    """The allow-list's protected spans, computed line by line where asked (the phrases it
+    protects never cross a line): a whole long text would cost more than its few hits."""
+
+    def __init__(self, text: str, protected: Callable[[str], Spans]) -> None:
+        self.text, self.protected = text, protected
+        self.lines: dict[int, tuple[int, Spans]] = {}
+
+    def contains(self, start: int, end: int) -> bool:
+        line = self.text.rfind("\n", 0, start) + 1
+        if line not in self.lines:
+            stop = self.text.find("\n", end)
+            stop = len(self.text) if stop == -1 else stop
+            self.lines[line] = (stop, self.protected(self.text[line:stop]))
+        stop, spans = self.lines[line]
+        return end <= stop and spans.contains(start - line, end - line)
 
 
 # -- after writing: verify ----------------------------------------------------------------
@@ -490,15 +516,13 @@ def first_remnant(pieces: Iterable[Piece], remnants: Remnants, written: Written,
     for piece in pieces:
         if not piece.text.strip():
             continue
-        spans = None
+        allowed = _LineSpans(piece.text, protected)
         for hit in remnants.find(piece.text, raw=piece.raw, ignored_words=ignored):
             if hit.kind == "sentinel" and written.holds(piece.text[hit.start:hit.end]):
                 continue
             if hit.kind == "number" and written.holds(piece.text[hit.start:hit.end]):
                 continue
-            if hit.kind == "name":
-                spans = spans if spans is not None else protected(piece.text)
-                if spans.contains(hit.start, hit.end):
-                    continue
+            if hit.kind == "name" and allowed.contains(hit.start, hit.end):
+                continue
             return f"verification failed: {hit.type} remnant in {piece.location}"
     return None
