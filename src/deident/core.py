@@ -19,19 +19,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import regex
-
 from deident.analyzer import Analyzer, Spans
 from deident.anonymizer import SurrogateAnonymizer
 from deident.config import REDACT_LABELS, Config, load_config
-from deident.document import BLOCK_SEPARATOR, Document, Replacement
+from deident.document import BLOCK_SEPARATOR, Document, Piece, Replacement
 from deident.entities import DATE, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for, output_name
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
 from deident.policy import Policy
-from deident.pseudonyms import MIN_LEAK_CHARS, Pseudonymizer
+from deident.pseudonyms import Pseudonymizer
+from deident.verify import Remnants, Tells, Written, common_words, first_remnant, fix, tells_of
 
 
 @dataclass(frozen=True)
@@ -134,6 +133,7 @@ class Deidentifier:
             from deident.known import load_known
 
             self.known = load_known(config.known)
+        self._known_tells: dict[int, tuple[list, Tells]] = {}
 
     def __repr__(self) -> str:  # the key stays out
         return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
@@ -155,9 +155,30 @@ class Deidentifier:
             yield Result(self.anonymizer.apply(text, entities, session), tuple(entities))
 
     def _decide(self, text: str, found: list[Entity], document: str | None) -> list[Entity]:
-        """The analyzer's entities under the project's policy, with its known identities."""
+        """The analyzer's entities under the project's policy, with its known identities,
+        and the remnants the verifier would find: other occurrences and forms of their
+        values, and the sentinel's numbers (see deident.verify)."""
         known = self.known.find(text, document) if self.known is not None else []
-        return self.policy.apply(text, found, known)
+        entities = self.policy.apply(text, found, known)
+        fixed = fix(text, entities, self.remnants(text, entities, document),
+                    self.analyzer.protected_spans)
+        if any(e.hint == "sentinel" for e in fixed):  # the sentinel's finds betray too
+            fixed = fix(text, fixed, self.remnants(text, fixed, document),
+                        self.analyzer.protected_spans)
+        return fixed
+
+    def remnants(self, text: str, entities: list[Entity], document: str | None = None
+                 ) -> Remnants:
+        """The verifier's finder for these entities' values and the known identities in
+        scope for `document`."""
+        lexicons = self.analyzer.lexicons
+        tells = [tells_of(((e.type, text[e.start:e.end]) for e in entities), lexicons)]
+        if self.known is not None:
+            values = self.known.values(document)
+            if id(values) not in self._known_tells:  # one finder per scope, kept
+                self._known_tells[id(values)] = (values, tells_of(values, lexicons))
+            tells.append(self._known_tells[id(values)][1])
+        return Remnants(tells, common_words(lexicons), self.policy.replaced)
 
     def _scope(self, scope_id: str | None, text: str) -> str:
         if self.pseudonymizer.date_scope == "project":
@@ -168,10 +189,10 @@ class Deidentifier:
 
     # -- documents -----------------------------------------------------------------------
     def pseudonymize_document(self, document: Document, name: str | None = None
-                              ) -> tuple[list[list[Replacement]], list[Entity], set[str]]:
-        """Replacements per block, the entities (joined-text coordinates) and the original
-        values the output must not contain. `name`: the document's path, for the known
-        identities scoped to it."""
+                              ) -> tuple[list[list[Replacement]], list[Entity], Remnants]:
+        """Replacements per block, the entities (joined-text coordinates) and the verifier's
+        finder of what the output must not contain. `name`: the document's path, for the
+        known identities scoped to it."""
         joined, offsets, entities = self.detect(document, name)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
@@ -188,8 +209,7 @@ class Deidentifier:
                 local.append(Entity(max(e.start, offset) - offset, min(e.end, end) - offset,
                                     e.type, e.score, e.hint))
             edits.append(self.anonymizer.replacements(block.text, local, session))
-        originals = {joined[e.start:e.end] for e in entities if e.type != DATE}
-        return edits, entities, originals
+        return edits, entities, self.remnants(joined, entities, name)
 
     def detect(self, document: Document, name: str | None = None
                ) -> tuple[str, list[int], list[Entity]]:
@@ -279,8 +299,8 @@ class Deidentifier:
                     src, scope, embedded=self.embedded, images=self.images,
                     max_pages=self.config.max_pages, max_parts=self.config.max_parts,
                     max_unpacked_mb=self.config.max_unpacked_mb, columns=self.config.columns)
-                edits, entities, originals = self.pseudonymize_document(document, name)
-                _write_verified(adapter, document, edits, originals, dst,
+                edits, entities, remnants = self.pseudonymize_document(document, name)
+                _write_verified(adapter, document, edits, remnants, dst,
                                 self.analyzer.protected_spans)
             report.output = str(dst)
             report.reason = document.meta.get("note", "")  # a conversion, a signature removed...
@@ -402,10 +422,11 @@ def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list
 
 
 def _write_verified(adapter, document: Document, edits: list[list[Replacement]],
-                    originals: set[str], dst: Path, protected: Callable[[str], Spans]) -> None:
-    """Write into a private temporary folder (0700, file 0600) beside `dst`, re-read the
-    file, and only then move it into place (same filesystem: an atomic rename). The folder
-    goes on every exit path; a killed process leaves only it, which --resume removes."""
+                    remnants: Remnants, dst: Path, protected: Callable[[str], Spans]) -> None:
+    """Write into a private temporary folder (0700, file 0600) beside `dst`, search
+    everything the adapter reads back (and the output's name) for remnants, and only then
+    move it into place (same filesystem: an atomic rename). The folder goes on every exit
+    path; a killed process leaves only it, which --resume removes."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     private = Path(tempfile.mkdtemp(prefix=".deident-", dir=dst.parent))
     try:
@@ -413,58 +434,17 @@ def _write_verified(adapter, document: Document, edits: list[list[Replacement]],
         os.close(fd)
         tmp = Path(tmp_name)
         adapter.write(document, edits, tmp)
-        leaked = count_leaks(originals, adapter.read_back(tmp), protected)
-        if leaked:
-            raise RefusedError(f"verification failed: {leaked} detected value(s) still present")
+        written = Written()
+        for block_edits in edits:
+            for _, _, surrogate in block_edits:
+                written.add(surrogate)
+        pieces = [*adapter.read_back(tmp), Piece("output file name", dst.name)]
+        reason = first_remnant(pieces, remnants, written, protected)
+        if reason:
+            raise RefusedError(reason)
         os.replace(tmp, dst)
     finally:
         shutil.rmtree(private, ignore_errors=True)
-
-
-def count_leaks(originals: set[str], texts: list[str],
-                protected: Callable[[str], Spans] | None = None) -> int:
-    """How many original values still stand, as whole words, in the output texts (outside
-    the medical phrases the allow-lists protect).
-
-    Values are looked up by the word they start with, at each word of the texts (a regex
-    alternation of every value costs minutes on a 100,000-row table); the few values that
-    start with a non-word character go through a regex."""
-    values = [v for v in originals if len(v.strip()) >= MIN_LEAK_CHARS]
-    if not values:
-        return 0
-    by_first_word: dict[str, tuple[set[str], set[int]]] = {}  # word -> (values, lengths)
-    odd = []
-    for value in values:
-        first = _WORD_RUN.match(value)
-        if first:
-            known, lengths = by_first_word.setdefault(first.group(), (set(), set()))
-            known.add(value)
-            lengths.add(len(value))
-        else:
-            odd.append(value)
-    finder = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(v) for v in sorted(
-        odd, key=len, reverse=True)) + r")(?![\w])") if odd else None
-    leaks = set()
-    for text in texts:
-        allowed = protected(text) if protected else Spans()
-        for word in _WORD_RUN.finditer(text):
-            candidates = by_first_word.get(word.group())
-            if candidates is None:
-                continue
-            start = word.start()
-            for length in candidates[1]:
-                end = start + length
-                if text[start:end] in candidates[0] and not _WORD_CHAR.match(text, end) \
-                        and not allowed.contains(start, end):
-                    leaks.add(text[start:end])
-        if finder is not None:
-            leaks.update(m.group() for m in finder.finditer(text)
-                         if not allowed.contains(m.start(), m.end()))
-    return len(leaks)
-
-
-_WORD_RUN = regex.compile(r"\w+")
-_WORD_CHAR = regex.compile(r"\w")
 
 
 def _safe_reason(exc: Exception) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -19,6 +19,15 @@ def splice(text: str, edits: list[Replacement]) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+class Piece(NamedTuple):
+    """Some text a written file holds, and where: what an adapter's `read_back` returns for
+    the verifier (deident.verify). `raw`: undecoded bytes (PDF streams)."""
+
+    location: str  # "word/document.xml (wp:docPr/@name)", "page 2 text", "object 12 stream"
+    text: str
+    raw: bool = False
 
 
 @dataclass(frozen=True)

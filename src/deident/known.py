@@ -793,6 +793,30 @@ class KnownIdentities:
                 best, best_rank = self._ids[index], rank
         return best
 
+    def values(self, document: str | None = None) -> list[tuple[str, str]]:
+        """(type, value) of every known value in scope for `document` (names as their folded
+        words), for the verifier (deident.verify): each list is built once per scope."""
+        allowed = self._in_scope(document)
+        cache = self.__dict__.setdefault("_values", {})
+        if allowed not in cache:
+            found: list[tuple[str, str]] = []
+
+            def walk(node: dict, path: tuple[str, ...]) -> None:
+                for token, child in node.items():
+                    if token:
+                        walk(child, (*path, token))
+                        continue
+                    if any(_allowed(patients, allowed) for patients in child.values()):
+                        found.extend((type_, " ".join(path)) for _, type_, _ in child)
+
+            walk(self._trie, ())
+            for type_, table in ((PHONE, self._phones), (EMAIL, self._emails)):
+                found += [(type_, v) for v, patients in table.items() if _allowed(patients, allowed)]
+            found += [(FR_NIR, v) for v, (patients, _) in self._nirs.items()
+                      if _allowed(patients, allowed)]
+            cache[allowed] = list(dict.fromkeys(found))
+        return cache[allowed]
+
     # -- search -----------------------------------------------------------------------------
     def find(self, text: str, document: str | None = None) -> list[Entity]:
         """Every occurrence in `text` of the known values of the patients in scope for

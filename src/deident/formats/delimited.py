@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deident.document import Block, Document, Replacement, splice
+from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
 from deident.formats.tabular import TEXT, column_letters, note, plan_columns
 from deident.formats.text import decode, encode
@@ -143,8 +143,10 @@ def _quote(value: str, quoted: bool, delimiter: str) -> str:
     return value
 
 
-def read_back(path: Path) -> list[str]:
-    """Every cell's value (quotes undone), for the leak check."""
+def read_back(path: Path) -> list[Piece]:
+    """Each row's cells (quotes undone, blank-separated: a number one digit per cell reads
+    whole), for the verifier."""
     text, _ = decode(path.read_bytes())
     delimiter = detect_delimiter(text, path.suffix)
-    return ["\n".join(f.value for row in parse(text, delimiter) for f in row)]
+    return [Piece(f"row {number}", " ".join(f.value for f in row))
+            for number, row in enumerate(parse(text, delimiter), start=1)]

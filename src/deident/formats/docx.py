@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from deident.columns import column_type
-from deident.document import Block, Document, Replacement, splice
+from deident.document import Block, Document, Piece, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
 from deident.formats.image_metadata import strip_metadata
@@ -559,23 +559,42 @@ def _initials_from_authors(root: etree._Element) -> None:
 
 
 # -- verification -------------------------------------------------------------------------
-def read_back(path: Path) -> list[str]:
-    """Every text node, attribute value and paragraph text of every XML part."""
+def read_back(path: Path) -> list[Piece]:
+    """Everything the package holds as text, each with its place: part names (media
+    names too), every text node and attribute value, each paragraph's and field's text,
+    and each table row's cells joined (a number written one digit per cell)."""
     package = Package.open(path, KIND)
     to_transitional(package)
-    texts: list[str] = []
+    pieces = [Piece("part names", name) for name in package.names()]
     for name in package.names():
         if package.content_type(name).startswith("text/") and _is_utf8(package.raw(name)):
-            texts.append(package.raw(name).decode("utf-8"))
+            pieces.append(Piece(name, package.raw(name).decode("utf-8")))
             continue
         if not name.endswith((".xml", ".rels")):
             continue
         root = package.xml(name)
         for paragraph in root.iter(w("p")):
             visible, fields = _paragraph_segments(paragraph, set())
-            texts += ["".join(s.text for s in visible), "".join(s.text for s in fields)]
+            pieces += [Piece(f"{name} (paragraph)", "".join(s.text for s in visible)),
+                       Piece(f"{name} (field code)", "".join(s.text for s in fields))]
+        for row in root.iter(w("tr")):
+            cells = ["".join(t.text or "" for t in cell.iter(w("t"))) for cell in row.iter(w("tc"))]
+            pieces.append(Piece(f"{name} (table row)", " ".join(cells)))
         for element in root.iter():
-            if isinstance(element.tag, str):
-                texts += [element.text or "", element.tail or "", *element.attrib.values()]
-    return [t for t in texts if t.strip()]
+            if not isinstance(element.tag, str):
+                continue
+            tag = _qualified(element, element.tag)
+            pieces += [Piece(f"{name} ({tag})", element.text or ""),
+                       Piece(f"{name} ({tag} tail)", element.tail or "")]
+            pieces += [Piece(f"{name} ({tag}/@{_qualified(element, attribute)})", value)
+                       for attribute, value in element.attrib.items()]
+    return [p for p in pieces if p.text.strip()]
 
+
+def _qualified(element: etree._Element, name: str) -> str:
+    """`{namespace}docPr` as the file writes it: `wp:docPr`."""
+    qname = etree.QName(name)
+    if qname.namespace is None:
+        return qname.localname
+    prefix = next((p for p, uri in element.nsmap.items() if uri == qname.namespace and p), None)
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname

@@ -45,7 +45,7 @@ from pypdf.generic import (
 )
 from pypdf.generic._font import Font
 
-from deident.document import Block, Document, Replacement, splice
+from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
 
 KIND = "PDF"
@@ -777,33 +777,34 @@ def _encodable(text: str) -> str:
 
 
 # -- verification -------------------------------------------------------------------------
-def read_back(path: Path) -> list[str]:
-    """Independent of the rewrite: pypdf's text extraction, plus every string and decoded
-    stream of every object in the file."""
+def read_back(path: Path) -> list[Piece]:
+    """Independent of the rewrite: pypdf's text extraction of each page, plus every string
+    and decoded stream (raw: content operators, not text) of every object in the file."""
     reader = PdfReader(path, strict=False)
-    texts = [page.extract_text() or "" for page in reader.pages]
+    pieces = [Piece(f"page {n} text", page.extract_text() or "")
+              for n, page in enumerate(reader.pages, start=1)]
     for number in range(1, int(reader.trailer.get("/Size", 0))):
         try:
             obj = reader.get_object(number)
         except Exception:  # a free or missing object number
             continue
-        _strings(obj, texts, 0)
-    return [t for t in texts if t.strip()]
+        _strings(obj, f"object {number}", pieces, 0)
+    return [p for p in pieces if p.text.strip()]
 
 
-def _strings(obj: PdfObject | None, out: list[str], depth: int) -> None:
+def _strings(obj: PdfObject | None, where: str, out: list[Piece], depth: int) -> None:
     if obj is None or depth > 20:
         return
-    if isinstance(obj, StreamObject):
-        with contextlib.suppress(Exception):  # an image filter pypdf cannot decode: not text
-            out.append(obj.get_data().decode("latin-1"))
+    if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image":  # pixels: not text
+        with contextlib.suppress(Exception):  # a filter pypdf cannot decode: not text
+            out.append(Piece(f"{where} stream", obj.get_data().decode("latin-1"), raw=True))
     if isinstance(obj, DictionaryObject):
-        for value in obj.values():
+        for key, value in obj.items():
             if not isinstance(value, IndirectObject):
-                _strings(value, out, depth + 1)
+                _strings(value, f"{where} {key}" if depth == 0 else where, out, depth + 1)
     elif isinstance(obj, ArrayObject):
         for value in obj:
             if not isinstance(value, IndirectObject):
-                _strings(value, out, depth + 1)
+                _strings(value, where, out, depth + 1)
     elif isinstance(obj, str):
-        out.append(str(obj))
+        out.append(Piece(f"{where} string", str(obj)))

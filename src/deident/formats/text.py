@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deident.document import Block, Document, Replacement, splice
+from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -47,9 +47,9 @@ def read(path: Path, scope_id: str, **options: str) -> Document:
     return Document(blocks=[Block(text, "text")], scope_id=scope_id, meta={"encoding": encoding})
 
 
-def read_back(path: Path) -> list[str]:
-    """Every piece of text the written file holds, for the leak check."""
-    return [decode(path.read_bytes())[0]]
+def read_back(path: Path) -> list[Piece]:
+    """Every piece of text the written file holds, for the verifier."""
+    return [Piece("text", decode(path.read_bytes())[0])]
 
 
 def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:

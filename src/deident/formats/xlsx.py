@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from deident.document import Block, Document, Replacement, splice
+from deident.document import Block, Document, Piece, Replacement, splice
 from deident.entities import DATE, PERSON
 from deident.errors import RefusedError
 from deident.formats import docx
@@ -790,7 +790,7 @@ def _empty_unused_strings(book: _Workbook) -> None:
 
 
 # -- verification --------------------------------------------------------------------------
-def read_back(path: Path) -> list[str]:
+def read_back(path: Path) -> list[Piece]:
     """Every text node and attribute value of every XML part, rich texts joined, header
     codes blanked and identifiers' underscores read as spaces. Numbers that are geometry
     or formatting (theme percentages, drawing offsets: `lumMod val="75000"`) are left out:
@@ -798,7 +798,7 @@ def read_back(path: Path) -> list[str]:
     package = Package.open(path, KIND)
     styles = {n: "quiet" for n in package.names() if package.content_type(n) == STYLES_TYPE}
     dates = _date_styles(package, styles)
-    texts: list[str] = []
+    texts = [Piece("part names", n) for n in package.names()]
     for name in package.names():
         if not name.endswith((".xml", ".rels", ".vml")):
             continue
@@ -808,24 +808,24 @@ def read_back(path: Path) -> list[str]:
                    if cell.get("t", "n") == "n" and int(cell.get("s", "0")) in dates}
         for container in root.iter(f"{{{A_NS}}}p", s("text"), s("si"), s("is")):
             tag = f"{{{A_NS}}}t" if container.tag == f"{{{A_NS}}}p" else s("t")
-            texts.append("".join(t.text or "" for t in container.iter(tag)))
+            texts.append(Piece(name, "".join(t.text or "" for t in container.iter(tag))))
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
             local = _local(element.tag)
             text = element.text or ""
             if not (local in _GEOMETRY and text.strip().isdigit()) and element not in serials:
-                texts.append(text)
-            texts.append(element.tail or "")
-            texts += [v for n, v in element.attrib.items()
+                texts.append(Piece(name, text))
+            texts.append(Piece(name, element.tail or ""))
+            texts += [Piece(name, v) for n, v in element.attrib.items()
                       if not _NUMBER.fullmatch(v) or (local, _local(n)) in _ELEMENT_ATTRIBUTES
                       or (local, _local(n)) == ("n", "v")]
             if element.tag in _HEADER_FOOTER:
-                texts.append(_HF_CODE.sub(lambda m: " " * len(m.group()), text))
-            texts += [v.replace("_", " ") for v in element.attrib.values() if "_" in v]
+                texts.append(Piece(name, _HF_CODE.sub(lambda m: " " * len(m.group()), text)))
+            texts += [Piece(name, v.replace("_", " ")) for v in element.attrib.values() if "_" in v]
             if "_" in text:
-                texts.append(text.replace("_", " "))
-    return [t for t in texts if t.strip()]
+                texts.append(Piece(name, text.replace("_", " ")))
+    return [t for t in texts if t.text.strip()]
 
 
 # Drawing anchors: cell positions and offsets in EMU, as text nodes.
