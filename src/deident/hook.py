@@ -80,7 +80,7 @@ def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Un
     """Findings of one file, or why it could not be read."""
     adapter = text_format if path.suffix.lower() in TEXT_LIKE else ADAPTERS[path.suffix.lower()]
     try:
-        document = adapter.read(path, path.as_posix())
+        document = adapter.read(path, path.as_posix(), ocr=deidentifier.ocr)
     except DeidentError as exc:
         return Unreadable(path.as_posix(), str(exc))
     except Exception as exc:  # fail closed, and quote nothing of the file
