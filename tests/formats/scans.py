@@ -59,11 +59,11 @@ def render(lines: list[str], *, size: tuple[float, float] = (5.8, 4.1), points: 
             box = draw.textbbox((int(0.4 * DPI), y), line, font=font)
             middle = (box[0] + box[2]) // 2
             rng = random.Random(seed)
-            for _ in range(220):  # ink blots over the right half of the value
+            for _ in range(90):  # ink blots over the right half of the value
                 x = rng.randrange(middle - 40, box[2])
                 yy = rng.randrange(box[1] - 4, box[3] + 4)
-                r = rng.randrange(2, 6)
-                draw.ellipse((x - r, yy - r, x + r, yy + r), fill=rng.choice((30, 90, 160)))
+                r = rng.randrange(2, 5)
+                draw.ellipse((x - r, yy - r, x + r, yy + r), fill=rng.choice((60, 120, 170)))
         y += step
     image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=250)
     rng = random.Random(seed)

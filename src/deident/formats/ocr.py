@@ -45,6 +45,7 @@ _FONT_PLACES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 
 # Below this, a word is "read with low confidence" (Tesseract's 0-100 scale).
 LOW_CONFIDENCE = 60.0
+_CLEAN_CONFIDENCE = 90.0  # a word read at least this well is read cleanly
 # A word counts as text when it has this many letters or digits and at least this
 # confidence; an image with none has no text.
 _TEXT_WORD_CHARS = 2
@@ -54,8 +55,9 @@ _MIN_SIDE = 16
 _MIN_PIXELS = 4000
 # Words after which a capitalised word is a name or an identifier (folded, no punctuation).
 _CUES = {"nom", "prenom", "prenoms", "mme", "mlle", "madame", "mademoiselle", "m", "mr",
-         "monsieur", "dr", "docteur", "pr", "professeur", "ne", "nee", "patient", "patiente",
-         "ipp", "nir", "nip", "secu", "assure", "assuree", "epouse", "epoux", "naissance", "de"}
+         "monsieur", "dr", "docteur", "pr", "professeur", "ne", "nee", "le", "patient",
+         "patiente", "ipp", "nir", "nip", "secu", "assure", "assuree", "epouse", "epoux",
+         "naissance", "tel", "telephone", "portable", "adresse", "domicile"}
 # Characters a smudge turns digits into.
 _DIGIT_LIKE = set("0123456789OoIlSBZ#|")
 # Tokens of a value that surrogates and addresses share: not evidence of a leak.
@@ -178,10 +180,13 @@ class _Engine:
             self._api.Recognize()
             iterator = self._api.GetIterator()
             line = -1
-            for result in tesserocr.iterate_level(iterator, level):
-                text = (result.GetUTF8Text(level) or "").strip()
+            for result in tesserocr.iterate_level(iterator, level) if iterator else ():
                 if result.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
                     line += 1
+                try:
+                    text = (result.GetUTF8Text(level) or "").strip()
+                except RuntimeError:  # "No text returned": an empty page or region
+                    continue
                 if not text:
                     continue
                 box = result.BoundingBox(level)
@@ -297,38 +302,42 @@ def _per_row(boxes: list[tuple[int, int, int, int]], text: str) -> list[Paint]:
 
 
 def _suspicious(reading: Reading, owners: list[int | None], painted: set[int]) -> list[int]:
-    """Words of a line the analyzer did not replace but that look like identifiers read
-    badly: low-confidence words with two or more digits, runs of digit-like words (a
-    smudged NIR or phone number) with one of them read badly, capitalised words read
-    badly right after a cue ("Nom :", "Mme")."""
+    """Words of a line the analyzer did not replace but that may be identifiers read
+    badly. A stretch of words each read with low confidence or made of digits is painted
+    when one of them is low and the stretch holds two digits or more (a smudged NIR or
+    phone number: the digits read well and the blot next to them) or follows a cue
+    ("NIR :", "Nom :", "Mme"); and a stretch of eight digits or more with a word not read
+    cleanly (a misread NIR no longer passes its checksum: only its shape is left).
+    A shape rule for pixels only: text layers keep what the analyzer keeps."""
     indexes = sorted({i for i in owners if i is not None})
     words = reading.words
     flagged: set[int] = set()
-    run: list[int] = []
+    stretch: list[int] = []
+    cue_before = False
 
-    def close_run() -> None:
-        digits = sum(sum(c in _DIGIT_LIKE for c in words[i].text) for i in run)
-        if digits >= 6 and any(words[i].confidence < LOW_CONFIDENCE for i in run):
-            flagged.update(run)
-        run.clear()
+    def close() -> None:
+        low = any(words[i].confidence < LOW_CONFIDENCE for i in stretch)
+        digits = sum(c.isdigit() for i in stretch for c in words[i].text)
+        unsure = any(words[i].confidence < _CLEAN_CONFIDENCE for i in stretch)
+        if stretch and ((low and (digits >= 2 or cue_before)) or (digits >= 8 and unsure)):
+            flagged.update(stretch)
+        stretch.clear()
 
     previous: Word | None = None
     for index in indexes:
         word = words[index]
         core = word.text.strip(".,:;()[]")
-        low = word.confidence < LOW_CONFIDENCE
-        if core and all(c in _DIGIT_LIKE or c in "-./" for c in core) \
-                and any(c.isdigit() for c in core):
-            run.append(index)
+        digit_like = bool(core) and any(c.isdigit() for c in core) and sum(
+            c in _DIGIT_LIKE or c in "-./" for c in core) >= len(core) / 2
+        if word.confidence < LOW_CONFIDENCE or digit_like:
+            if not stretch:
+                cue_before = previous is not None and (
+                    fold(previous.text).strip(".,:;") in _CUES or previous.text.endswith(":"))
+            stretch.append(index)
         else:
-            close_run()
-        if low and sum(c.isdigit() for c in word.text) >= 2:
-            flagged.add(index)
-        cue = previous is not None and fold(previous.text).strip(".,:;") in _CUES
-        if low and cue and core[:1].isupper() and len(core) >= 2:
-            flagged.add(index)
+            close()
         previous = word
-    close_run()
+    close()
     return sorted(flagged - painted)
 
 
@@ -487,11 +496,19 @@ def redact(image: Image.Image, reading: Reading, edits_per_line: Sequence[list[R
     painted = paint(image, paints, options.draw)
     data = encode_as(painted)
     again = read(Image.open(io.BytesIO(data)), options).text()
-    replacements = [p.text for p in paints]
-    if leaked(values, replacements, again):
+    # Words the surrogates draw, and words left unpainted on purpose (the analyzer kept
+    # them elsewhere on the image: the text verifier judges those, as on text pages).
+    kept = [w.text for w in reading.words if not _inside(w.box, paints)]
+    if leaked(values, [p.text for p in paints] + kept, again):
         raise RefusedError(f"verification failed: a painted value is still readable in {where}")
     remember(data, again)
     return data, lines
+
+
+def _inside(box: tuple[int, int, int, int], paints: list[Paint]) -> bool:
+    middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(p.box[0] <= middle_x <= p.box[2] and p.box[1] <= middle_y <= p.box[3]
+               for p in paints)
 
 
 def check_readable(reading: Reading, options: OcrOptions, where: str) -> None:

@@ -266,6 +266,8 @@ def _scanned_page(path: Path, number: int, page: DictionaryObject,
     reading = ocr.read(image, options)
     where = f"page {number}"
     ocr.check_readable(reading, options, where)
+    if not reading.text_words() and len(reading.words) >= 3:
+        raise RefusedError(f"{where} holds marks the OCR reads only as noise (handwriting?)")
     return _Picture(image, reading, where, page=page)
 
 
