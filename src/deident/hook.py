@@ -54,10 +54,12 @@ class Unreadable:
     reason: str
 
 
-def _deidentifier(key_file: Path | None, fast: bool, config_file: Path | None):
+def _deidentifier(key_file: Path | None, fast: bool, config_file: Path | None,
+                  ocr: str | None = None):
     from deident.core import shared_deidentifier
 
-    return shared_deidentifier(key_file=key_file, config=load_config(path=config_file), fast=fast)
+    config = load_config(path=config_file).with_overrides("CLI --ocr", ocr=ocr)
+    return shared_deidentifier(key_file=key_file, config=config, fast=fast)
 
 
 def iter_paths(paths: Sequence[Path]) -> Iterator[Path]:
@@ -143,7 +145,7 @@ def _sarif(findings: list[Finding], unreadable: list[Unreadable]) -> dict:
 def run_scan(paths: Sequence[Path], *, key_file: Path | None = None, fast: bool = False,
              output_format: str = "text", show_values: bool = False,
              baseline: Path | None = None, update_baseline: bool = False,
-             config_file: Path | None = None, out=None) -> int:
+             config_file: Path | None = None, out=None, ocr: str | None = None) -> int:
     out = out or sys.stdout
     if output_format not in ("text", "json", "sarif"):
         print(f"error: unknown format '{output_format}' (text, json, sarif)", file=sys.stderr)
@@ -154,7 +156,7 @@ def run_scan(paths: Sequence[Path], *, key_file: Path | None = None, fast: bool 
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        deidentifier = _deidentifier(key_file, fast, config_file)
+        deidentifier = _deidentifier(key_file, fast, config_file, ocr)
         baseline_path = baseline or Path(BASELINE)
         accepted = {} if update_baseline else _read_baseline(baseline_path)
     except (KeyFileError, ConfigError, DeidentError) as exc:

@@ -254,10 +254,9 @@ def _read_picture(package: Package, name: str, options: ocr.OcrOptions) -> _Pict
     if getattr(image, "n_frames", 1) > 1:
         raise RefusedError(f"{KIND} with an animated image that may hold text ({name})")
     reading = ocr.read(image, options, dpi=_image_dpi(image))
-    if not reading.text_words():
+    if not ocr.picture_has_text(reading, options, f"image {name}"):
         ocr.remember(data, reading.text())
         return None
-    ocr.check_readable(reading, options, f"image {name}")
     return _Picture(name, image, reading)
 
 

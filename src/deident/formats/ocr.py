@@ -226,15 +226,22 @@ def may_hold_text(image: Image.Image) -> bool:
         return False
     if getattr(image, "format", None) == "JPEG":
         image.draft("L", (width // 4, height // 4))  # decode at a quarter: much faster
+    if image.width > 1000 and image.mode in ("L", "RGB"):
+        image = image.reduce(-(-image.width // 1000))  # letters keep their edges at half size
     grey = _for_ocr(image).convert("L")
-    if grey.width > 1200:
-        grey = grey.reduce(max(1, grey.width // 1200))
     pixels = numpy.asarray(grey, dtype=numpy.int16)
     edges = numpy.abs(numpy.diff(pixels, axis=1)) > 60
-    per_row = edges.sum(axis=1)
-    # A line of letters crosses many sharp edges per pixel row; a logo or a chart few.
-    texty_rows = numpy.count_nonzero(per_row >= 6)
-    return bool(edges.mean() > 0.002 and texty_rows >= 3)
+    if edges.mean() <= 0.002:
+        return False
+    # Where an edge starts along a row; letters put several within a short window, the
+    # bars of a chart or the outline of a logo two at most.
+    starts = edges[:, 1:] & ~edges[:, :-1]
+    window = 40
+    if starts.shape[1] <= window:
+        return bool(starts.sum(axis=1).max() >= 4)
+    running = numpy.cumsum(starts, axis=1, dtype=numpy.int32)
+    crowded = (running[:, window:] - running[:, :-window]).max(axis=1) >= 4
+    return bool(numpy.count_nonzero(crowded) >= 3)
 
 
 # -- painting -----------------------------------------------------------------------------
@@ -512,9 +519,28 @@ def _inside(box: tuple[int, int, int, int], paints: list[Paint]) -> bool:
 
 
 def check_readable(reading: Reading, options: OcrOptions, where: str) -> None:
-    """A page or picture whose words the OCR reads too poorly is refused: its pixels
-    could hold anything."""
+    """A page whose words the OCR reads too poorly is refused: its pixels could hold
+    anything."""
     if reading.text_words() and reading.mean_confidence() < options.min_confidence:
         raise RefusedError(f"{where} cannot be read reliably by OCR "
                            f"(mean confidence {reading.mean_confidence():.0f} < "
                            f"{options.min_confidence:.0f})")
+
+
+# A picture with fewer words than this, all read badly, is a photo or a drawing whose
+# shapes the OCR took for letters: left as it is.
+_PICTURE_MIN_WORDS = 4
+
+
+def picture_has_text(reading: Reading, options: OcrOptions, where: str) -> bool:
+    """Whether a picture holds text to analyse and paint; refused when it holds text the
+    OCR reads too poorly to check."""
+    words = reading.text_words()
+    if not words:
+        return False
+    if reading.mean_confidence() >= options.min_confidence:
+        return True
+    if len(words) < _PICTURE_MIN_WORDS and all(w.confidence < LOW_CONFIDENCE for w in words):
+        return False
+    check_readable(reading, options, where)
+    return True

@@ -303,11 +303,10 @@ def _page_images(page: DictionaryObject, number: int, options: ocr.OcrOptions,
         if not ocr.may_hold_text(image):
             continue
         reading = ocr.read(image, options, dpi=_image_dpi(image))
-        if not reading.text_words():
+        where = f"page {number} image"
+        if not ocr.picture_has_text(reading, options, where):
             ocr.remember(_raw(obj), reading.text())
             continue
-        where = f"page {number} image"
-        ocr.check_readable(reading, options, where)
         found.append(_Picture(image, reading, where, xobject=obj))
     return found
 
