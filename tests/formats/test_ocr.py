@@ -152,6 +152,27 @@ def test_a_scanned_page_between_text_pages_shares_their_pseudonyms(
     _qpdf_check(dst)
 
 
+def test_a_rotated_scanned_page_is_read_upright_and_stays_as_displayed(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    upright = scans.render(scans.LETTER[:6], size=(5.8, 2.2), seed=6)
+    sideways, src, dst = tmp_path / "couche.pdf", tmp_path / "tourne.pdf", tmp_path / "out.pdf"
+    scans.scan_pdf(sideways, [upright.rotate(90, expand=True)], "PNG")
+    writer = PdfWriter(clone_from=PdfReader(sideways))
+    writer.pages[0].rotate(90)  # the viewer turns it upright
+    writer.write(src)
+    report = deidentifier.pseudonymize_file(src, dst)
+    assert report.status == "done", report.reason
+    page = PdfReader(dst).pages[0]
+    assert page["/Rotate"] == 90 and tuple(page.mediabox) == tuple(PdfReader(src).pages[0].mediabox)
+    shown = scans.pdf_pages(dst)[0]
+    assert shown.width > shown.height  # displayed as before: landscape, upright
+    fresh = scans.ocr_text(shown)
+    assert _leaks(fresh + _pdftotext(dst)) == [] and "neurologie" in fresh
+    assert "Madame" in _pdftotext(dst)  # the text layer runs along the displayed lines
+
+
 # -- a smudged value ------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", [3, 4])  # seeds whose blots make the OCR misread
 def test_a_smudged_nir_is_painted_or_refused_never_readable(deidentifier: Deidentifier,

@@ -255,11 +255,9 @@ def _scanned_page(path: Path, number: int, page: DictionaryObject,
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError:
         raise RefusedError(f"page {number}: a scanned page that cannot be rendered") from None
-    try:
-        rendered = document[number - 1]
-        rotation = (360 - rendered.get_rotation()) % 360  # the page's own space
-        image = rendered.render(scale=options.dpi / 72, rotation=rotation, draw_annots=False,
-                                may_draw_forms=False).to_pil()
+    try:  # as displayed (the page's /Rotate applied): text upright for the OCR
+        image = document[number - 1].render(scale=options.dpi / 72, draw_annots=False,
+                                            may_draw_forms=False).to_pil()
     finally:
         document.close()
     image = _grey_if_grey(image)
@@ -728,6 +726,16 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
     page = picture.page
     left, bottom, right, top = (float(v) for v in page.cropbox)
     width, height = right - left, top - bottom
+    rotation = int(page.get("/Rotate", 0)) % 360
+    # Everything is drawn in the displayed page's space (the image as rendered, upright),
+    # mapped to the page's own space by the inverse of its /Rotate.
+    to_page = {0: (1, 0, 0, 1, left, bottom), 90: (0, 1, -1, 0, left + width, bottom),
+               180: (-1, 0, 0, -1, left + width, bottom + height),
+               270: (0, -1, 1, 0, left, bottom + height)}[rotation]
+    if rotation in (90, 270):
+        width, height = height, width
+    left = bottom = 0.0
+    top = height
     image = picture.image
     image_stream = StreamObject()
     image_stream._data = data
@@ -742,8 +750,9 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/Helvetica"),
         NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
-    scale = 72 / dpi * (width * dpi / 72) / image.width  # points per pixel
-    commands = [f"q {width:.4f} 0 0 {height:.4f} {left:.4f} {bottom:.4f} cm /DeidentScan Do Q"]
+    scale = width / image.width  # points per pixel
+    commands = ["q " + " ".join(f"{v:.4f}" for v in to_page) + " cm",
+                f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /DeidentScan Do Q"]
     helvetica = Font.from_core_font_name("/Helvetica")
     commands.append("BT 3 Tr")
     for (_, owners), text in zip(picture.reading.lines, lines, strict=True):
@@ -762,7 +771,7 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
             .replace(b")", b"\\)").decode("latin-1")
         commands.append(f"/DeidentOcr {size:.2f} Tf {stretch:.2f} Tz 1 0 0 1 "
                         f"{left + x0 * scale:.3f} {top - y1 * scale:.3f} Tm ({literal}) Tj")
-    commands.append("ET")
+    commands += ["ET", "Q"]
     content = StreamObject()
     content._data = "\n".join(commands).encode("latin-1")
     content_ref = writer._add_object(content)
