@@ -173,6 +173,21 @@ def test_a_rotated_scanned_page_is_read_upright_and_stays_as_displayed(
     assert "Madame" in _pdftotext(dst)  # the text layer runs along the displayed lines
 
 
+def test_a_page_scanned_sideways_is_turned_for_reading_and_delivered_as_scanned(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    upright = scans.render(scans.LETTER[:6], size=(5.8, 2.2), seed=8)
+    src, dst = tmp_path / "couche.pdf", tmp_path / "out.pdf"
+    scans.scan_pdf(src, [upright.rotate(90, expand=True)], "PNG")  # no /Rotate to help
+    report = deidentifier.pseudonymize_file(src, dst)
+    assert report.status == "done", report.reason
+    assert "/Rotate" not in PdfReader(dst).pages[0]
+    shown = scans.pdf_pages(dst)[0]
+    assert shown.height > shown.width  # still sideways, as it was scanned
+    fresh = scans.ocr_text(shown.rotate(-90, expand=True))
+    assert _leaks(fresh + _pdftotext(dst)) == [] and "neurologie" in fresh
+    assert "Madame" in _pdftotext(dst)
+
+
 # -- a smudged value ------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", [3, 4])  # seeds whose blots make the OCR misread
 def test_a_smudged_nir_is_painted_or_refused_never_readable(deidentifier: Deidentifier,

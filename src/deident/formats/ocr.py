@@ -205,6 +205,38 @@ def read(image: Image.Image, options: OcrOptions, dpi: int | None = None) -> Rea
     return _engine(options.languages).read(_for_ocr(image), dpi or options.dpi)
 
 
+_TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
+          270: Image.Transpose.ROTATE_90}  # clockwise degrees -> Pillow's transposition
+
+
+def read_upright(image: Image.Image, options: OcrOptions
+                 ) -> tuple[Image.Image, Reading, int]:
+    """A page scanned sideways or upside down, turned until it reads well: the image as
+    read, its words, and the degrees it was turned clockwise. Only pages read badly as
+    they are are tried the other ways."""
+    reading = read(image, options)
+    if not _reads_badly(reading, options):
+        return image, reading, 0
+    best = (image, reading, 0)
+    for degrees, transposition in _TURNS.items():
+        turned = image.transpose(transposition)
+        candidate = read(turned, options)
+        if _score(candidate) > _score(best[1]):
+            best = (turned, candidate, degrees)
+    return best
+
+
+def _reads_badly(reading: Reading, options: OcrOptions) -> bool:
+    words = reading.text_words()
+    if not words:
+        return len(reading.words) >= 3
+    return reading.mean_confidence() < options.min_confidence
+
+
+def _score(reading: Reading) -> float:
+    return sum(w.confidence * len(w.text) for w in reading.text_words())
+
+
 def _for_ocr(image: Image.Image) -> Image.Image:
     if image.mode in ("L", "RGB"):
         return image

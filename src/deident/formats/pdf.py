@@ -153,6 +153,7 @@ class _Picture:
     page: DictionaryObject | None = None  # a scanned page, rewritten whole
     xobject: StreamObject | None = None  # an image XObject, its data replaced
     edits: dict[int, list[Replacement]] = field(default_factory=dict)  # line -> edits
+    turn: int = 0  # degrees clockwise the rendered page was turned to read upright
 
 
 @dataclass
@@ -260,13 +261,12 @@ def _scanned_page(path: Path, number: int, page: DictionaryObject,
                                             may_draw_forms=False).to_pil()
     finally:
         document.close()
-    image = _grey_if_grey(image)
-    reading = ocr.read(image, options)
+    image, reading, turn = ocr.read_upright(_grey_if_grey(image), options)
     where = f"page {number}"
     ocr.check_readable(reading, options, where)
     if not reading.text_words() and len(reading.words) >= 3:
         raise RefusedError(f"{where} holds marks the OCR reads only as noise (handwriting?)")
-    return _Picture(image, reading, where, page=page)
+    return _Picture(image, reading, where, page=page, turn=turn)
 
 
 def _grey_if_grey(image: Image.Image) -> Image.Image:
@@ -727,12 +727,14 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
     left, bottom, right, top = (float(v) for v in page.cropbox)
     width, height = right - left, top - bottom
     rotation = int(page.get("/Rotate", 0)) % 360
-    # Everything is drawn in the displayed page's space (the image as rendered, upright),
-    # mapped to the page's own space by the inverse of its /Rotate.
-    to_page = {0: (1, 0, 0, 1, left, bottom), 90: (0, 1, -1, 0, left + width, bottom),
-               180: (-1, 0, 0, -1, left + width, bottom + height),
-               270: (0, -1, 1, 0, left, bottom + height)}[rotation]
+    # Everything is drawn in the displayed page's space (the page rendered as a viewer
+    # shows it), mapped to the page's own space by the inverse of its /Rotate; a page
+    # scanned sideways was turned upright for the OCR, and is turned back the same way.
+    to_page = _turned(rotation, width, height, left, bottom)
     if rotation in (90, 270):
+        width, height = height, width
+    to_display = _turned(picture.turn, width, height, 0.0, 0.0)
+    if picture.turn in (90, 270):
         width, height = height, width
     left = bottom = 0.0
     top = height
@@ -752,6 +754,7 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
         NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
     scale = width / image.width  # points per pixel
     commands = ["q " + " ".join(f"{v:.4f}" for v in to_page) + " cm",
+                " ".join(f"{v:.4f}" for v in to_display) + " cm",
                 f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /DeidentScan Do Q"]
     helvetica = Font.from_core_font_name("/Helvetica")
     commands.append("BT 3 Tr")
@@ -783,6 +786,15 @@ def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfW
     })
     for key in ("/Group", "/PieceInfo", "/Thumb", "/SeparationInfo"):
         page.pop(NameObject(key), None)
+
+
+def _turned(degrees: int, width: float, height: float, left: float, bottom: float
+            ) -> tuple[float, ...]:
+    """The matrix drawing a space turned `degrees` clockwise into a width x height box at
+    (left, bottom): the inverse of a viewer's /Rotate."""
+    return {0: (1, 0, 0, 1, left, bottom), 90: (0, 1, -1, 0, left + width, bottom),
+            180: (-1, 0, 0, -1, left + width, bottom + height),
+            270: (0, -1, 1, 0, left, bottom + height)}[degrees]
 
 
 def _replace_in_line(line: _Line, edits: list[Replacement]) -> None:
