@@ -288,6 +288,26 @@ def test_a_picture_on_a_text_page_is_painted_in_place(deidentifier: Deidentifier
     _qpdf_check(dst)
 
 
+def test_an_inline_image_with_text_is_refused_and_done_when_forced(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    pasted = scans.render([f"Patiente : Madame {' '.join(scans.NAME)}"], size=(5.0, 0.8), seed=9)
+    src = tmp_path / "inline.pdf"
+    canvas = Canvas(str(src), pagesize=A5, invariant=1)
+    canvas.drawString(40, 520, "Courrier de sortie, service de neurologie")
+    canvas.drawInlineImage(pasted, 40, 400, width=360, height=57.6)  # BI ... ID ... EI
+    canvas.showPage()
+    canvas.save()
+    assert b"BI" in pdf_traps.qdf_bytes(src)
+    report = deidentifier.pseudonymize_file(src, tmp_path / "out" / "inline.pdf")
+    assert report.status == "refused" and "inline image" in report.reason
+    forced = _with(deidentifier, ocr="force").pseudonymize_file(src, tmp_path / "forced.pdf")
+    assert forced.status == "done", forced.reason
+    assert _leaks(scans.ocr_text(scans.pdf_pages(tmp_path / "forced.pdf")[0])) == []
+
+
 # -- refusals and settings --------------------------------------------------------------------
 def test_painting_that_leaves_a_value_readable_is_refused(deidentifier: Deidentifier,
                                                          tmp_path: Path, monkeypatch) -> None:

@@ -217,6 +217,8 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             pictures.append(_scanned_page(path, number, page, options))
         else:
             pictures += _page_images(page, number, options, seen_images)
+            if any(op == b"INLINE IMAGE" for s in page_streams for _, op in s.content.operations):
+                _refuse_inline_text(page, number, options)
         for appearance in _appearance_streams(page):  # what annotations and fields draw
             page_streams += _read_streams(appearance, writer, _form_fonts(root))
         for stream in page_streams:
@@ -307,6 +309,23 @@ def _page_images(page: DictionaryObject, number: int, options: ocr.OcrOptions,
             continue
         found.append(_Picture(image, reading, where, xobject=obj))
     return found
+
+
+def _refuse_inline_text(page: DictionaryObject, number: int, options: ocr.OcrOptions) -> None:
+    """Inline images (BI ... EI) live inside the content stream: they are not painted in
+    place. One that holds text refuses the file; the others stay."""
+    if options.mode == "off":
+        return
+    for image_file in page.images:
+        if not image_file.name.startswith("~"):
+            continue  # an XObject, read above
+        image = image_file.image
+        if image is None or not ocr.may_hold_text(image):
+            continue
+        reading = ocr.read(image, options, dpi=_image_dpi(image))
+        if ocr.picture_has_text(reading, options, f"page {number} inline image"):
+            raise RefusedError(f"page {number}: an inline image holds text "
+                               "(use ocr = \"force\" to read the page as an image)")
 
 
 def _image_dpi(image: Image.Image) -> int:
