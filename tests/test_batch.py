@@ -16,6 +16,7 @@ import docx
 import docx_traps
 import pdf_traps
 import pytest
+import scans
 
 from deident import Deidentifier
 
@@ -38,7 +39,9 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pdf_traps.build_helvetica(src / "consultations" / "CR_VERDELET_Josiane.pdf")
     docx_traps.build_truncated_docx(src / "consultations" / "abime.docx")
     pdf_traps.build_encrypted(src / "chiffre.pdf")
-    pdf_traps.build_image_only(src / "consultations" / "scan.pdf")
+    scans.scan_pdf(src / "consultations" / "scan.pdf", [scans.render(
+        ["Patiente : Mme Josiane VERDELET", "Suivie pour une maladie de Parkinson."],
+        size=(4.5, 1.2))])
     (src / "tableau.xlsx").write_bytes(b"PK\x03\x04")
     return src
 
@@ -56,13 +59,16 @@ def test_a_mixed_export_with_two_workers(export: Path, key_file: Path, tmp_path:
         "consultations/lettre.docx": ("done", "consultations/lettre.docx"),
         "consultations/CR_[NOM].pdf": ("done", statuses["consultations/CR_[NOM].pdf"][1]),
         "consultations/abime.docx": ("refused", None),
-        "consultations/scan.pdf": ("refused", None),
+        "consultations/scan.pdf": ("done", "consultations/scan.pdf"),  # read by OCR
         "chiffre.pdf": ("refused", None),
         "tableau.xlsx": ("refused", None),
     }
     written = set(_digests(dst))
     assert written == {f["output"] for f in report["files"] if f["output"]}
-    assert not any("VERDELET" in name or "abime" in name or "scan" in name for name in written)
+    assert not any("VERDELET" in name or "abime" in name for name in written)
+    scanned = subprocess.run(["pdftotext", str(dst / "consultations" / "scan.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "Parkinson" in scanned and "VERDELET" not in scanned
     for row in report["files"]:
         assert row["input_sha256"] and (row["status"] != "done" or row["output_sha256"])
         assert row["reason"] if row["status"] == "refused" else not row["reason"]

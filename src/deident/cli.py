@@ -41,6 +41,17 @@ class Embedded(StrEnum):
     drop = "drop"
 
 
+class OcrMode(StrEnum):
+    auto = "auto"
+    off = "off"
+    force = "force"
+
+
+class OcrDraw(StrEnum):
+    surrogate = "surrogate"
+    box = "box"
+
+
 class Backend(StrEnum):
     local = "local"
     spark = "spark"
@@ -72,6 +83,16 @@ EmbeddedOption = Annotated[Embedded | None, typer.Option(
 ImagesOption = Annotated[Embedded | None, typer.Option(
     help="DOCX images whose metadata cannot be checked (EMF, WMF, TIFF): refuse the file, "
          "or drop them (config key: images).")]
+OcrOption = Annotated[OcrMode | None, typer.Option(
+    help="Scans and text in images: auto (pages without a text layer and pictures with "
+         "text are read by OCR, painted and checked), off (scans refused), force (every PDF "
+         "page read by OCR) (config key: ocr.mode).")]
+OcrDpiOption = Annotated[int | None, typer.Option(
+    help="Resolution PDF pages are rendered at for OCR (config key: ocr.dpi).")]
+OcrDrawOption = Annotated[OcrDraw | None, typer.Option(
+    help="Over a replaced word in an image: its surrogate, or a plain box (config key: ocr.draw).")]
+OcrLanguagesOption = Annotated[str | None, typer.Option(
+    help='Tesseract models, e.g. fra or fra+eng (config key: ocr.languages).')]
 KnownOption = Annotated[Path | None, typer.Option(
     help="Known identities of the patients (CSV or JSONL; see deident.known) (config key: known).")]
 OperatorOption = Annotated[list[str] | None, typer.Option(
@@ -142,6 +163,10 @@ def pseudonymize(
                                                 "(counts and types, never values).")] = None,
     embedded: EmbeddedOption = None,
     images: ImagesOption = None,
+    ocr: OcrOption = None,
+    ocr_dpi: OcrDpiOption = None,
+    ocr_draw: OcrDrawOption = None,
+    ocr_languages: OcrLanguagesOption = None,
     known: KnownOption = None,
     operator: OperatorOption = None,
     disable: DisableOption = None,
@@ -174,7 +199,8 @@ def pseudonymize(
         config = _config(
             config_file, date_scope=date_scope and date_scope.value,
             embedded=embedded and embedded.value, images=images and images.value, known=known,
-            operators=_operators(operator),
+            ocr=ocr and ocr.value, ocr_dpi=ocr_dpi, ocr_draw=ocr_draw and ocr_draw.value,
+            ocr_languages=ocr_languages, operators=_operators(operator),
             entities={t.strip().upper(): False for t in disable} if disable else None)
         for name, value in _limits(limit).items():
             config = config.with_overrides(f"CLI --limit {name}", **{name: value})
@@ -333,6 +359,7 @@ def scan(
     key_file: KeyFileOption = None,
     config_file: ConfigOption = None,
     fast: Annotated[bool, typer.Option(help="Rules and lexicons only, no statistical NER.")] = False,
+    ocr: OcrOption = None,
     output_format: Annotated[str, typer.Option("--format", help="text, json or sarif.")] = "text",
     show_values: Annotated[bool, typer.Option(
         help="Print the values found (local triage only: personal data!).")] = False,
@@ -348,7 +375,7 @@ def scan(
     raise typer.Exit(run_scan(paths or [], key_file=key_file, fast=fast,
                               output_format=output_format, show_values=show_values,
                               baseline=baseline, update_baseline=update_baseline,
-                              config_file=config_file))
+                              config_file=config_file, ocr=ocr and ocr.value))
 
 
 @app.command("table")
@@ -517,7 +544,9 @@ _TOML_NAMES = {"allow_terms": "allow.terms", "allow_regexes": "allow.regexes",
                "deny_terms": "deny.terms", "deny_regexes": "deny.regexes", "deny_type": "deny.type",
                "max_file_mb": "limits.max_file_mb", "max_pages": "limits.max_pages",
                "max_parts": "limits.max_parts", "max_unpacked_mb": "limits.max_unpacked_mb",
-               "max_seconds": "limits.max_seconds"}
+               "max_seconds": "limits.max_seconds", "ocr": "ocr.mode", "ocr_dpi": "ocr.dpi",
+               "ocr_draw": "ocr.draw", "ocr_languages": "ocr.languages",
+               "ocr_min_confidence": "ocr.min_confidence"}
 
 
 def config_rows(config: Config) -> list[tuple[str, str, str]]:
@@ -525,7 +554,8 @@ def config_rows(config: Config) -> list[tuple[str, str, str]]:
     rows = [(_TOML_NAMES.get(k, k), str(getattr(config, k)), k) for k in (
         "date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
         "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb",
-        "max_pages", "max_parts", "max_unpacked_mb", "max_seconds")]
+        "max_pages", "max_parts", "max_unpacked_mb", "max_seconds", "ocr", "ocr_dpi", "ocr_draw",
+        "ocr_languages", "ocr_min_confidence")]
     rows += [(f"entities.{t}", str(on).lower(), f"entities.{t}") for t, on in config.entities.items()]
     rows += [(f"operators.{t}", op, f"operators.{t}") for t, op in config.operators.items()]
     return rows

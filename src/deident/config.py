@@ -12,6 +12,16 @@ override it. Every key, with its default:
     known = "patients.csv"         # known identities (CSV or JSONL), relative to this file;
                                    # none by default
     threshold = 0.4                # minimum detection score
+    ocr = "auto"                   # scans and text in images: "auto" (pages without a text
+                                   # layer, images with text), "off" (scans refused, images
+                                   # left as they are), "force" (every PDF page read by OCR)
+
+    [ocr]                          # or as a table (then `mode` is the value above)
+    mode = "auto"
+    dpi = 300                      # PDF pages are rendered at this resolution
+    draw = "surrogate"             # over a replaced word: its surrogate, or "box" (plain)
+    languages = "fra"              # Tesseract models, e.g. "fra+eng"
+    min_confidence = 50            # images read with a lower mean confidence are refused
 
     [entities]                     # entity types on (true, the default) or off
     URL = false
@@ -93,6 +103,11 @@ class Config:
     max_parts: int = 5000
     max_unpacked_mb: int = 500
     max_seconds: int = 600
+    ocr: str = "auto"
+    ocr_dpi: int = 300
+    ocr_draw: str = "surrogate"
+    ocr_languages: str = "fra"
+    ocr_min_confidence: float = 50.0
     # Where each value came from ("default", a file, "CLI --flag", "API argument").
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -108,6 +123,13 @@ class Config:
         checked = _check(flat, origin)
         sources = dict(self.sources) | dict.fromkeys(_source_keys(flat), origin)
         return replace(self, **checked, sources=sources)
+
+    def ocr_options(self):
+        """The OCR settings as the format adapters take them."""
+        from deident.formats.ocr import OcrOptions
+
+        return OcrOptions(mode=self.ocr, dpi=self.ocr_dpi, draw=self.ocr_draw,
+                          languages=self.ocr_languages, min_confidence=self.ocr_min_confidence)
 
     def replaced_types(self) -> set[str]:
         """Entity types that are looked for and rewritten (on, and not kept)."""
@@ -157,7 +179,9 @@ def _read_table(path: Path) -> dict:
 
 
 _SCALARS = {"date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold"}
-_TABLES = {"entities", "operators", "allow", "deny", "limits", "columns"}
+_TABLES = {"entities", "operators", "allow", "deny", "limits", "columns", "ocr"}
+OCR_MODES = ("auto", "off", "force")
+OCR_DRAWS = ("surrogate", "box")
 
 
 def _flatten_table(table: dict, origin: str, in_pyproject: bool) -> dict[str, Any]:
@@ -165,7 +189,7 @@ def _flatten_table(table: dict, origin: str, in_pyproject: bool) -> dict[str, An
     flat: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if key in _SCALARS:
+        if key in _SCALARS or (key == "ocr" and not isinstance(value, dict)):
             flat[key] = value
         elif key in _TABLES:
             if not isinstance(value, dict):
@@ -187,9 +211,12 @@ def _table_key(table: str, sub: str, name: str, origin: str) -> str:
         return f"columns.{sub}"
     allowed = {"allow": ("terms", "regexes"), "deny": ("terms", "regexes", "type"),
                "limits": ("max_file_mb", "max_pages", "max_parts", "max_unpacked_mb",
-                          "max_seconds")}[table]
+                          "max_seconds"),
+               "ocr": ("mode", "dpi", "draw", "languages", "min_confidence")}[table]
     if sub not in allowed:
         raise ConfigError(f"{origin}: unknown key '{name}' (one of {', '.join(allowed)})")
+    if table == "ocr":
+        return "ocr" if sub == "mode" else f"ocr_{sub}"
     return sub if table == "limits" else f"{table}_{sub}"
 
 
@@ -266,6 +293,20 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
             raise fail("deny.type", f"one of {', '.join(ENTITY_TYPES)}")
         elif key == "known":
             value = Path(os.fspath(value))
+        elif key == "ocr" and value not in OCR_MODES:
+            raise fail("ocr.mode", f"one of {', '.join(OCR_MODES)}")
+        elif key == "ocr_draw" and value not in OCR_DRAWS:
+            raise fail("ocr.draw", f"one of {', '.join(OCR_DRAWS)}")
+        elif key == "ocr_dpi" and (not isinstance(value, int) or isinstance(value, bool)
+                                   or not 72 <= value <= 1200):
+            raise fail("ocr.dpi", "an integer between 72 and 1200")
+        elif key == "ocr_languages" and (not isinstance(value, str) or not regex.fullmatch(
+                r"[A-Za-z_]+(\+[A-Za-z_]+)*", value)):
+            raise fail("ocr.languages", 'Tesseract model names joined by "+", e.g. "fra+eng"')
+        elif key == "ocr_min_confidence" and (
+                not isinstance(value, (int, float)) or isinstance(value, bool)
+                or not 0 <= value <= 100):
+            raise fail("ocr.min_confidence", "a number between 0 and 100")
         if not key.startswith(("entities.", "operators.")):
             checked[key] = value
     checked["entities"], checked["operators"] = entities, operators

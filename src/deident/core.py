@@ -97,15 +97,23 @@ class Deidentifier:
         entities: dict[str, bool] | None = None,
         operators: dict[str, str] | None = None,
         fast: bool = False,
+        ocr: str | None = None,
+        ocr_dpi: int | None = None,
+        ocr_draw: str | None = None,
+        ocr_languages: str | None = None,
     ) -> None:
         """`fast`: rules and lexicons only, no statistical NER (for hooks on large
-        repositories). `config` defaults to the nearest deident.toml / pyproject.toml [tool.deident]
-        (see deident.config); the other arguments override it."""
+        repositories). `ocr`: "auto" (scans and images with text are read by OCR, painted
+        and verified), "off" or "force"; `ocr_dpi`, `ocr_draw` ("surrogate" or "box"),
+        `ocr_languages` (Tesseract models, "fra"). `config` defaults to the nearest
+        deident.toml / pyproject.toml [tool.deident] (see deident.config); the other
+        arguments override it."""
         base = config if config is not None else load_config()
         self.config = base.with_overrides(
             "API argument", date_scope=date_scope, max_date_shift_days=max_date_shift_days,
             threshold=threshold, embedded=embedded, images=images, known=known,
-            entities=entities, operators=operators)
+            entities=entities, operators=operators, ocr=ocr, ocr_dpi=ocr_dpi, ocr_draw=ocr_draw,
+            ocr_languages=ocr_languages)
         self._key = key if key is not None else resolve_key(key_file)
         self.analyzer = shared_analyzer(model_name, ner=not fast)
         self._configure(self.config)  # its own threshold, if the configuration sets one
@@ -120,6 +128,7 @@ class Deidentifier:
         self.config = config
         # Embedded objects and macros, and images that cannot be checked: refuse or drop.
         self.embedded, self.images = config.embedded, config.images
+        self.ocr = config.ocr_options()
         if self.analyzer.threshold != config.threshold:  # same models, its own threshold
             self.analyzer = copy.copy(self.analyzer)
             self.analyzer.threshold = config.threshold
@@ -298,7 +307,8 @@ class Deidentifier:
                 document = adapter.read(
                     src, scope, embedded=self.embedded, images=self.images,
                     max_pages=self.config.max_pages, max_parts=self.config.max_parts,
-                    max_unpacked_mb=self.config.max_unpacked_mb, columns=self.config.columns)
+                    max_unpacked_mb=self.config.max_unpacked_mb, columns=self.config.columns,
+                    ocr=self.ocr)
                 edits, entities, remnants = self.pseudonymize_document(document, name)
                 _write_verified(adapter, document, edits, remnants, dst,
                                 self.analyzer.protected_spans)

@@ -51,10 +51,12 @@ class Unreadable:
     reason: str
 
 
-def _deidentifier(key_file: Path | None, fast: bool, config_file: Path | None):
+def _deidentifier(key_file: Path | None, fast: bool, config_file: Path | None,
+                  ocr: str | None = None):
     from deident.core import shared_deidentifier
 
-    return shared_deidentifier(key_file=key_file, config=load_config(path=config_file), fast=fast)
+    config = load_config(path=config_file).with_overrides("CLI --ocr", ocr=ocr)
+    return shared_deidentifier(key_file=key_file, config=config, fast=fast)
 
 
 def iter_paths(paths: Sequence[Path]) -> Iterator[Path]:
@@ -71,7 +73,8 @@ def scan_file(deidentifier, path: Path, show_values: bool) -> list[Finding] | Un
     """Findings of one file, or why it could not be read."""
     try:
         adapter = text_format if path.suffix.lower() in TEXT_LIKE else adapter_for(path)
-        document = adapter.read(path, path.as_posix(), columns=deidentifier.config.columns)
+        document = adapter.read(path, path.as_posix(), columns=deidentifier.config.columns,
+                                ocr=deidentifier.ocr)
     except DeidentError as exc:
         return Unreadable(path.as_posix(), str(exc))
     except Exception as exc:  # fail closed, and quote nothing of the file
@@ -134,7 +137,7 @@ def _sarif(findings: list[Finding], unreadable: list[Unreadable]) -> dict:
 def run_scan(paths: Sequence[Path], *, key_file: Path | None = None, fast: bool = False,
              output_format: str = "text", show_values: bool = False,
              baseline: Path | None = None, update_baseline: bool = False,
-             config_file: Path | None = None, out=None) -> int:
+             config_file: Path | None = None, out=None, ocr: str | None = None) -> int:
     out = out or sys.stdout
     if output_format not in ("text", "json", "sarif"):
         print(f"error: unknown format '{output_format}' (text, json, sarif)", file=sys.stderr)
@@ -145,7 +148,7 @@ def run_scan(paths: Sequence[Path], *, key_file: Path | None = None, fast: bool 
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        deidentifier = _deidentifier(key_file, fast, config_file)
+        deidentifier = _deidentifier(key_file, fast, config_file, ocr)
         baseline_path = baseline or Path(BASELINE)
         accepted = {} if update_baseline else _read_baseline(baseline_path)
     except (KeyFileError, ConfigError, DeidentError) as exc:

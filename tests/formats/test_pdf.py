@@ -72,11 +72,12 @@ def test_untouched_lines_do_not_move(outputs: dict, builder) -> None:
 
 @pytest.mark.parametrize(("builder", "reason"), [(traps.build_image_only, "needs OCR"),
                                                  (traps.build_encrypted, "encrypted")])
-def test_scans_and_encrypted_files_are_refused(deidentifier: Deidentifier, tmp_path: Path,
-                                               builder, reason: str) -> None:
+def test_scans_without_ocr_and_encrypted_files_are_refused(
+        deidentifier: Deidentifier, tmp_path: Path, builder, reason: str) -> None:
     src, out = tmp_path / "in.pdf", tmp_path / "out"
     builder(src)
-    report = deidentifier.pseudonymize_file(src, out / "in.pdf")
+    without_ocr = deidentifier.with_config(deidentifier.config.with_overrides("test", ocr="off"))
+    report = without_ocr.pseudonymize_file(src, out / "in.pdf")
     assert report.status == "refused" and reason in report.reason
     assert not out.exists() or list(out.iterdir()) == []
 

@@ -6,6 +6,10 @@ thumbnails and unreachable parts are removed, image metadata is stripped. What c
 made safe (macros, embedded objects, altChunk, images whose metadata cannot be checked) is
 refused, or dropped with `embedded="drop"`; an unknown part is always refused.
 
+Pictures (PNG, JPEG, GIF, BMP) that may hold text are read by OCR (deident.formats.ocr):
+their lines are blocks too, and a picture with replacements is painted and written back in
+its own format and size.
+
 Text is collected as blocks: each paragraph (its runs edited in place, so formatting stays
 with the words), each field code, every other text node, the attributes that hold text
 (alt text, tooltips, authors...) and external link targets.
@@ -13,16 +17,19 @@ with the words), each field code, every other text node, the attributes that hol
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+from PIL import Image
 
 from deident.columns import column_type
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
+from deident.formats import ocr
 from deident.formats.image_metadata import strip_metadata
 from deident.formats.package import CONTENT_TYPES, Package, remove_element
 from deident.formats.segments import Segment, SegmentedText
@@ -171,25 +178,50 @@ class _TextPart:
 
 
 @dataclass
+class _Picture:
+    name: str
+    image: Image.Image
+    reading: ocr.Reading
+    edits: dict[int, list[Replacement]] = field(default_factory=dict)
+
+
+@dataclass
+class _PictureLine:
+    picture: _Picture
+    line: int
+
+    def apply(self, edits: list[Replacement]) -> None:
+        self.picture.edits[self.line] = edits
+
+
+@dataclass
 class DocxState:
     package: Package
-    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart]
+    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart | _PictureLine]
     strict: bool = False  # a Strict OOXML package, read as Transitional, written back Strict
+    pictures: list[_Picture] = field(default_factory=list)
+    ocr: ocr.OcrOptions = field(default_factory=ocr.OcrOptions)
 
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "refuse",
-         max_parts: int = 5000, max_unpacked_mb: int = 500, **_options: object) -> Document:
+         max_parts: int = 5000, max_unpacked_mb: int = 500, ocr: ocr.OcrOptions | None = None,
+         **_options: object) -> Document:
     try:
-        return _read(path, scope_id, embedded, images, max_parts, max_unpacked_mb * 2**20)
+        return _read(path, scope_id, embedded, images, max_parts, max_unpacked_mb * 2**20,
+                     ocr or _DEFAULT_OCR)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
             UnicodeError) as exc:
         raise RefusedError(f"{KIND} with damaged or unsupported content "
                            f"({type(exc).__name__})") from None
 
 
+_DEFAULT_OCR = ocr.OcrOptions()
+_PIL_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "GIF": "GIF", "BMP": "BMP"}
+
+
 def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
-          max_unpacked: int) -> Document:
+          max_unpacked: int, options: ocr.OcrOptions) -> Document:
     package = Package.open(path, KIND, max_parts, max_unpacked)
     strict = to_transitional(package)
     notes: list[str] = []
@@ -217,13 +249,55 @@ def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
             if relationship.get("TargetMode") == "External" and relationship.get("Target"):
                 blocks.append(Block(relationship.get("Target"), f"{source}:rel"))
                 targets.append(_Attribute(relationship, "Target"))
+    pictures = [p for name, category in categories.items() if category == "image"
+                for p in [_read_picture(package, name, options)] if p is not None]
+    for picture in pictures:
+        for index, (text, _) in enumerate(picture.reading.lines):
+            blocks.append(Block(text, f"{picture.name}:ocr"))
+            targets.append(_PictureLine(picture, index))
     if strict:
         notes.append("Strict Office Open XML")
     meta = {"note": "; ".join(notes)} if notes else {}
     if pages is not None:
         meta["pages"] = str(pages)
     return Document(blocks=blocks, scope_id=scope_id, meta=meta,
-                    state=DocxState(package, targets, strict))
+                    state=DocxState(package, targets, strict, pictures, options))
+
+
+def _open_image(data: bytes, name: str, probe: bool = False) -> Image.Image:
+    """The decoded picture; a `probe` is left undecoded (the cheap test may decode a
+    JPEG at a fraction of its size)."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        if not probe:
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise RefusedError(f"{KIND} with an image that cannot be decoded ({name})") from None
+    return image
+
+
+def _read_picture(package: Package, name: str, options: ocr.OcrOptions) -> _Picture | None:
+    """A picture's text, read by OCR when it may hold some; None when it holds none."""
+    if options.mode == "off":
+        return None
+    data = package.raw(name)
+    if not ocr.may_hold_text(_open_image(data, name, probe=True)):
+        return None
+    image = _open_image(data, name)
+    if getattr(image, "n_frames", 1) > 1:
+        raise RefusedError(f"{KIND} with an animated image that may hold text ({name})")
+    reading = ocr.read(image, options, dpi=_image_dpi(image))
+    if not ocr.picture_has_text(reading, options, f"image {name}"):
+        ocr.remember(data, reading.text())
+        return None
+    return _Picture(name, image, reading)
+
+
+def _image_dpi(image: Image.Image) -> int:
+    declared = image.info.get("dpi")
+    if declared and 70 <= float(declared[0]) <= 1200:
+        return int(float(declared[0]))
+    return 300 if max(image.size) > 1500 else 150
 
 
 def _page_count(package: Package, categories: dict[str, str]) -> int | None:
@@ -543,7 +617,23 @@ def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None
         _initials_from_authors(state.package.xml(name))
     if state.strict:
         to_strict(state.package)
+    for picture in state.pictures:
+        _write_picture(state.package, picture, state.ocr)
     state.package.save(dst)
+
+
+def _write_picture(package: Package, picture: _Picture, options: ocr.OcrOptions) -> None:
+    """The painted picture in its own format and size, when it has anything to paint."""
+    fmt = _PIL_FORMATS.get(picture.image.format or "", "PNG")
+
+    def as_original_format(image: Image.Image) -> bytes:
+        return ocr.encode(image, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+
+    edits = [picture.edits.get(i, []) for i in range(len(picture.reading.lines))]
+    result = ocr.redact(picture.image, picture.reading, edits, options, as_original_format,
+                        f"image {picture.name}")
+    if result is not None:
+        package.set_raw(picture.name, result[0])
 
 
 def _initials_from_authors(root: etree._Element) -> None:
@@ -562,7 +652,8 @@ def _initials_from_authors(root: etree._Element) -> None:
 def read_back(path: Path) -> list[Piece]:
     """Everything the package holds as text, each with its place: part names (media
     names too), every text node and attribute value, each paragraph's and field's text,
-    and each table row's cells joined (a number written one digit per cell)."""
+    each table row's cells joined (a number written one digit per cell), and the text the
+    pictures show (OCR)."""
     package = Package.open(path, KIND)
     to_transitional(package)
     pieces = [Piece("part names", name) for name in package.names()]
@@ -570,6 +661,8 @@ def read_back(path: Path) -> list[Piece]:
         if package.content_type(name).startswith("text/") and _is_utf8(package.raw(name)):
             pieces.append(Piece(name, package.raw(name).decode("utf-8")))
             continue
+        if package.content_type(name) in IMAGE_TYPES:
+            pieces.append(Piece(f"{name} (picture text)", _text_in_picture(package.raw(name), name)))
         if not name.endswith((".xml", ".rels")):
             continue
         root = package.xml(name)
@@ -598,3 +691,9 @@ def _qualified(element: etree._Element, name: str) -> str:
         return qname.localname
     prefix = next((p for p, uri in element.nsmap.items() if uri == qname.namespace and p), None)
     return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
+def _text_in_picture(data: bytes, name: str) -> str:
+    try:
+        return ocr.text_in(data, lambda: _open_image(data, name), _DEFAULT_OCR)
+    except ocr.OcrUnavailableError:
+        return ""

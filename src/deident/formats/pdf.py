@@ -10,8 +10,14 @@ advance behind (a TJ kerning number), so nothing else on the line moves; the sur
 drawn at the original position with a standard-14 font close to the original (serif or
 sans, bold, italic), squeezed with Tz to the original width.
 
-Refused: encrypted, signed, XFA, damaged files, pages with no text layer (scans), fonts
-that cannot be decoded; attachments unless `embedded="drop"`.
+Scanned pages (no text layer, only images; every page with `ocr.mode = "force"`) are
+rendered with PDFium, read by OCR (deident.formats.ocr), and written back as the painted
+image at the same page size with an invisible text layer of the pseudonymized OCR text:
+the original image and content are gone from the file. Images on text pages are read too;
+one whose text holds personal data is replaced by its painted copy (same size, place).
+
+Refused: encrypted, signed, XFA, damaged files, scans when OCR is off or Tesseract absent,
+fonts that cannot be decoded; attachments unless `embedded="drop"`.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import LimitReachedError, PdfReadError, PdfStreamError
 from pypdf.generic import (
@@ -47,6 +55,7 @@ from pypdf.generic._font import Font
 
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
+from deident.formats import ocr
 
 KIND = "PDF"
 
@@ -135,23 +144,49 @@ class _DestinationName:
 
 
 @dataclass
+class _Picture:
+    """An image read by OCR: a scanned page (rendered) or an image XObject of a text page."""
+
+    image: Image.Image
+    reading: ocr.Reading
+    where: str
+    page: DictionaryObject | None = None  # a scanned page, rewritten whole
+    xobject: StreamObject | None = None  # an image XObject, its data replaced
+    edits: dict[int, list[Replacement]] = field(default_factory=dict)  # line -> edits
+    turn: int = 0  # degrees clockwise the rendered page was turned to read upright
+
+
+@dataclass
+class _PictureLine:
+    picture: _Picture
+    line: int
+
+
+@dataclass
 class PdfState:
     writer: PdfWriter
     streams: list[_Stream]
-    targets: list[_Line | _DictText | _DestinationName]
+    targets: list[_Line | _DictText | _DestinationName | _PictureLine]
+    pictures: list[_Picture] = field(default_factory=list)
+    ocr: ocr.OcrOptions = field(default_factory=ocr.OcrOptions)
 
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", max_pages: int = 5000,
-         **options: object) -> Document:
+         ocr: ocr.OcrOptions | None = None, **options: object) -> Document:
     try:
-        return _read(path, scope_id, embedded=embedded, max_pages=max_pages)
+        return _read(path, scope_id, embedded=embedded, max_pages=max_pages,
+                     options=ocr or _DEFAULT_OCR)
     except _DAMAGED as exc:
         raise RefusedError(f"PDF with damaged or unsupported content ({type(exc).__name__})") \
             from None
 
 
-def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Document:
+_DEFAULT_OCR = ocr.OcrOptions()
+
+
+def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
+          options: ocr.OcrOptions) -> Document:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
@@ -165,13 +200,25 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Docume
     _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
-    targets: list[_Line | _DictText | _DestinationName] = []
+    targets: list[_Line | _DictText | _DestinationName | _PictureLine] = []
     streams: list[_Stream] = []
+    pictures: list[_Picture] = []
+    seen_images: set[int] = set()
     for number, page in enumerate(writer.pages, start=1):
-        page_streams = _read_streams(page, writer)
-        if not any(s.glyphs for s in page_streams) and _has_images(page):
-            raise RefusedError(f"page {number} has no text layer, only images (a scan?): "
-                               "it needs OCR first")
+        scanned = options.mode == "force"
+        page_streams = [] if scanned else _read_streams(page, writer)
+        if not scanned and not any(s.glyphs for s in page_streams) and _has_images(page):
+            if options.mode == "off":
+                raise RefusedError(f"page {number} has no text layer, only images (a scan?): "
+                                   "it needs OCR (ocr.mode is off)")
+            scanned = True
+        if scanned:
+            page_streams = []
+            pictures.append(_scanned_page(path, number, page, options))
+        else:
+            pictures += _page_images(page, number, options, seen_images)
+            if any(op == b"INLINE IMAGE" for s in page_streams for _, op in s.content.operations):
+                _refuse_inline_text(page, number, options)
         for appearance in _appearance_streams(page):  # what annotations and fields draw
             page_streams += _read_streams(appearance, writer, _form_fonts(root))
         for stream in page_streams:
@@ -192,8 +239,101 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Docume
     for array, index in _destination_names(root):
         blocks.append(Block(str(array[index]), "named destination"))
         targets.append(_DestinationName(array, index))
+    for picture in pictures:
+        for index, (text, _) in enumerate(picture.reading.lines):
+            blocks.append(Block(text, f"{picture.where} ocr"))
+            targets.append(_PictureLine(picture, index))
     return Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
-                    state=PdfState(writer, streams, targets))
+                    state=PdfState(writer, streams, targets, pictures, options))
+
+
+# -- scans and images ---------------------------------------------------------------------
+def _scanned_page(path: Path, number: int, page: DictionaryObject,
+                  options: ocr.OcrOptions) -> _Picture:
+    """The page rendered at `options.dpi` (its own content only: annotations stay
+    annotations), unrotated, and read by OCR."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        raise RefusedError(f"page {number}: a scanned page that cannot be rendered") from None
+    try:  # as displayed (the page's /Rotate applied): text upright for the OCR
+        image = document[number - 1].render(scale=options.dpi / 72, draw_annots=False,
+                                            may_draw_forms=False).to_pil()
+    finally:
+        document.close()
+    image, reading, turn = ocr.read_upright(_grey_if_grey(image), options)
+    where = f"page {number}"
+    ocr.check_readable(reading, options, where)
+    if not reading.text_words() and len(reading.words) >= 3:
+        raise RefusedError(f"{where} holds marks the OCR reads only as noise (handwriting?)")
+    return _Picture(image, reading, where, page=page, turn=turn)
+
+
+def _grey_if_grey(image: Image.Image) -> Image.Image:
+    if image.mode == "L":
+        return image
+    rgb = image.convert("RGB")
+    sample = numpy.asarray(rgb.reduce(4) if min(rgb.size) > 64 else rgb, dtype=numpy.int16)
+    spread = numpy.abs(sample[..., 0] - sample[..., 1]) + numpy.abs(sample[..., 1] - sample[..., 2])
+    return rgb.convert("L") if int(spread.max()) <= 24 else rgb
+
+
+def _page_images(page: DictionaryObject, number: int, options: ocr.OcrOptions,
+                 seen: set[int]) -> list[_Picture]:
+    """Image XObjects a text page draws (directly or in its forms) that hold text, read
+    by OCR; each once per file. Soft masks are not pictures of their own."""
+    if options.mode == "off" or "/Resources" not in page:
+        return []
+    found = []
+    for obj in _walk([page.raw_get("/Resources")], skip=("/Parent", "/SMask", "/Mask")):
+        if not isinstance(obj, StreamObject) or obj.get("/Subtype") != "/Image" \
+                or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        try:
+            image = obj.decode_as_image()
+        except Exception:  # an encoding Pillow cannot decode (JBIG2, JPX...)
+            image = None
+        if image is None:
+            if min(int(obj.get("/Width", 0)), int(obj.get("/Height", 0))) >= 16:
+                raise RefusedError(f"page {number}: an image that cannot be decoded for OCR")
+            continue
+        if not ocr.may_hold_text(image):
+            continue
+        reading = ocr.read(image, options, dpi=_image_dpi(image))
+        where = f"page {number} image"
+        if not ocr.picture_has_text(reading, options, where):
+            ocr.remember(_raw(obj), reading.text())
+            continue
+        found.append(_Picture(image, reading, where, xobject=obj))
+    return found
+
+
+def _refuse_inline_text(page: DictionaryObject, number: int, options: ocr.OcrOptions) -> None:
+    """Inline images (BI ... EI) live inside the content stream: they are not painted in
+    place. One that holds text refuses the file; the others stay."""
+    if options.mode == "off":
+        return
+    for image_file in page.images:
+        if not image_file.name.startswith("~"):
+            continue  # an XObject, read above
+        image = image_file.image
+        if image is None or not ocr.may_hold_text(image):
+            continue
+        reading = ocr.read(image, options, dpi=_image_dpi(image))
+        if ocr.picture_has_text(reading, options, f"page {number} inline image"):
+            raise RefusedError(f"page {number}: an inline image holds text "
+                               "(use ocr = \"force\" to read the page as an image)")
+
+
+def _image_dpi(image: Image.Image) -> int:
+    return 300 if max(image.size) > 1500 else 150
+
+
+def _raw(stream: StreamObject) -> bytes:
+    return bytes(stream._data)
 
 
 def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
@@ -520,6 +660,8 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
         elif isinstance(target, _DestinationName):
             renamed[str(target.array[target.index])] = splice(str(target.array[target.index]),
                                                              block_edits)
+        elif isinstance(target, _PictureLine):
+            target.picture.edits[target.line] = block_edits
         else:
             _replace_in_line(target, block_edits)
     if renamed:
@@ -527,6 +669,8 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
     for stream in state.streams:
         if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
+    for picture in state.pictures:
+        _write_picture(picture, state.writer, state.ocr)
     # Cloning from the written bytes keeps only what the catalog reaches: orphans (the old
     # Info dictionary, removed metadata, replaced streams) are gone, whatever held them.
     buffer = io.BytesIO()
@@ -542,6 +686,134 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
     clean._ID = ArrayObject([identifier, identifier])
     with dst.open("wb") as handle:
         clean.write(handle)
+
+
+def _write_picture(picture: _Picture, writer: PdfWriter, options: ocr.OcrOptions) -> None:
+    """A scanned page becomes its painted image plus an invisible text layer; an image
+    XObject with replacements gets the painted pixels (same size, same place)."""
+    edits = [picture.edits.get(i, []) for i in range(len(picture.reading.lines))]
+    if picture.page is not None:
+        def as_jpeg(image: Image.Image) -> bytes:
+            return ocr.encode(image, "JPEG", quality=80, optimize=True)
+
+        result = ocr.redact(picture.image, picture.reading, edits, options, as_jpeg,
+                            picture.where)
+        if result is None:
+            data = as_jpeg(picture.image)
+            ocr.remember(data, picture.reading.text())
+            lines = [text for text, _ in picture.reading.lines]
+        else:
+            data, lines = result
+        _replace_page(picture, data, lines, writer, options.dpi)
+        return
+    xobject = picture.xobject
+    jpeg = "/DCTDecode" in str(xobject.get("/Filter", ""))
+
+    def as_image_data(image: Image.Image) -> bytes:
+        if jpeg:
+            return ocr.encode(image, "JPEG", quality=85)
+        return ocr.encode(image.convert("L" if image.mode in ("L", "1") else "RGB"), "PNG")
+
+    result = ocr.redact(picture.image, picture.reading, edits, options, as_image_data,
+                        picture.where)
+    if result is not None:
+        _replace_image_data(xobject, result[0], jpeg)
+
+
+def _replace_image_data(xobject: StreamObject, data: bytes, jpeg: bool) -> None:
+    image = Image.open(io.BytesIO(data))
+    for key in ("/DecodeParms", "/Decode", "/Filter", "/Intent", "/ImageMask"):
+        xobject.pop(NameObject(key), None)
+    if not isinstance(xobject.get("/Mask"), StreamObject):
+        xobject.pop(NameObject("/Mask"), None)  # colour-key masks name the old colours
+    grey = image.mode == "L"
+    xobject[NameObject("/ColorSpace")] = NameObject("/DeviceGray" if grey else "/DeviceRGB")
+    xobject[NameObject("/BitsPerComponent")] = NumberObject(8)
+    if jpeg:
+        xobject._data = data
+        xobject[NameObject("/Filter")] = NameObject("/DCTDecode")
+    else:
+        xobject._data = zlib.compress(image.tobytes(), 6)
+        xobject[NameObject("/Filter")] = NameObject("/FlateDecode")
+    ocr.remember(_raw(xobject), ocr.text_in(data, lambda: image, ocr.OcrOptions()))
+
+
+def _replace_page(picture: _Picture, data: bytes, lines: list[str], writer: PdfWriter,
+                  dpi: int) -> None:
+    """The page's content and resources replaced: the image over its crop box, then the
+    text of each OCR line in render mode 3 (invisible, searchable) over the line."""
+    page = picture.page
+    left, bottom, right, top = (float(v) for v in page.cropbox)
+    width, height = right - left, top - bottom
+    rotation = int(page.get("/Rotate", 0)) % 360
+    # Everything is drawn in the displayed page's space (the page rendered as a viewer
+    # shows it), mapped to the page's own space by the inverse of its /Rotate; a page
+    # scanned sideways was turned upright for the OCR, and is turned back the same way.
+    to_page = _turned(rotation, width, height, left, bottom)
+    if rotation in (90, 270):
+        width, height = height, width
+    to_display = _turned(picture.turn, width, height, 0.0, 0.0)
+    if picture.turn in (90, 270):
+        width, height = height, width
+    left = bottom = 0.0
+    top = height
+    image = picture.image
+    image_stream = StreamObject()
+    image_stream._data = data
+    image_stream.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+        NameObject("/Width"): NumberObject(image.width),
+        NameObject("/Height"): NumberObject(image.height),
+        NameObject("/ColorSpace"): NameObject("/DeviceGray" if image.mode == "L" else "/DeviceRGB"),
+        NameObject("/BitsPerComponent"): NumberObject(8),
+        NameObject("/Filter"): NameObject("/DCTDecode")})
+    font = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    scale = width / image.width  # points per pixel
+    commands = ["q " + " ".join(f"{v:.4f}" for v in to_page) + " cm",
+                " ".join(f"{v:.4f}" for v in to_display) + " cm",
+                f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /DeidentScan Do Q"]
+    helvetica = Font.from_core_font_name("/Helvetica")
+    commands.append("BT 3 Tr")
+    for (_, owners), text in zip(picture.reading.lines, lines, strict=True):
+        words = [picture.reading.words[i] for i in {o for o in owners if o is not None}]
+        if not words or not text.strip():
+            continue
+        x0 = min(w.box[0] for w in words)
+        x1 = max(w.box[2] for w in words)
+        y1 = max(w.box[3] for w in words)
+        y0 = min(w.box[1] for w in words)
+        size = max(1.0, (y1 - y0) * scale)
+        shown = _encodable(text)
+        natural = helvetica.get_text_width(shown) / 1000 * size
+        stretch = 100 * (x1 - x0) * scale / natural if natural > 0 else 100
+        literal = shown.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(") \
+            .replace(b")", b"\\)").decode("latin-1")
+        commands.append(f"/DeidentOcr {size:.2f} Tf {stretch:.2f} Tz 1 0 0 1 "
+                        f"{left + x0 * scale:.3f} {top - y1 * scale:.3f} Tm ({literal}) Tj")
+    commands += ["ET", "Q"]
+    content = StreamObject()
+    content._data = "\n".join(commands).encode("latin-1")
+    content_ref = writer._add_object(content)
+    page[NameObject("/Contents")] = content_ref
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/XObject"): DictionaryObject(
+            {NameObject("/DeidentScan"): writer._add_object(image_stream)}),
+        NameObject("/Font"): DictionaryObject({NameObject("/DeidentOcr"): writer._add_object(font)}),
+    })
+    for key in ("/Group", "/PieceInfo", "/Thumb", "/SeparationInfo"):
+        page.pop(NameObject(key), None)
+
+
+def _turned(degrees: int, width: float, height: float, left: float, bottom: float
+            ) -> tuple[float, ...]:
+    """The matrix drawing a space turned `degrees` clockwise into a width x height box at
+    (left, bottom): the inverse of a viewer's /Rotate."""
+    return {0: (1, 0, 0, 1, left, bottom), 90: (0, 1, -1, 0, left + width, bottom),
+            180: (-1, 0, 0, -1, left + width, bottom + height),
+            270: (0, -1, 1, 0, left, bottom + height)}[degrees]
 
 
 def _replace_in_line(line: _Line, edits: list[Replacement]) -> None:
@@ -789,7 +1061,22 @@ def read_back(path: Path) -> list[Piece]:
         except Exception:  # a free or missing object number
             continue
         _strings(obj, f"object {number}", pieces, 0)
+        if isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Image":
+            pieces.append(Piece(f"object {number} (picture text)", _text_in_image(obj)))
     return [p for p in pieces if p.text.strip()]
+
+
+def _text_in_image(obj: StreamObject) -> str:
+    """What the delivered pixels show (the OCR made while writing, or a fresh one)."""
+    def load() -> Image.Image:
+        return obj.decode_as_image()
+
+    try:
+        return ocr.text_in(_raw(obj), load, _DEFAULT_OCR)
+    except ocr.OcrUnavailableError:
+        return ""
+    except Exception:  # not decodable: it was not decodable on the way in either
+        return ""
 
 
 def _strings(obj: PdfObject | None, where: str, out: list[Piece], depth: int) -> None:
