@@ -60,6 +60,13 @@ CASES = [
     ("08-09/08/07", 20, "28-29/08/07"),
     ("30-31/08/07", 1, "31/08-01/09/07"),
     ("10 - 12/08", 20, "30/08 - 01/09"),
+    # Lists: the days (or months) before the last share its month (or year).
+    ("10, 11 et 12 jan 78", 20, "30 janv, 31 janv et 1er févr 78"),
+    ("mars, avril et mai 1978", -40, "février, mars et avril 1978"),
+    # Exports and other separators.
+    ("12-MAR-2013", 20, "01-APR-2013"),
+    ("12-mars-2013", -40, "31-janvier-2013"),
+    ("2013.03.12", 20, "2013.04.01"),
 ]
 
 

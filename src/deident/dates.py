@@ -38,6 +38,7 @@ for _n, (_full, _abbr) in enumerate(zip(MONTHS, MONTH_ABBREVIATIONS, strict=True
     for _form in (_full, _abbr):
         _MONTH_LOOKUP[strip_accents(_form)] = _n
 _MONTH_LOOKUP.update({"jan": 1, "fev": 2, "fevr": 2, "avri": 4, "jui": 7, "sep": 9, "dec": 12})
+MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAY_LOOKUP = {strip_accents(w): i for i, w in enumerate(WEEKDAYS)}
 _WEEKDAY_LOOKUP.update({strip_accents(w[:3]): i for i, w in enumerate(WEEKDAYS)})
 
@@ -51,6 +52,8 @@ def _alternation(words: list[str]) -> str:
 
 _MONTH = rf"(?:{_alternation(list(MONTHS) + list(MONTH_ABBREVIATIONS) + list(_MONTH_LOOKUP))})\.?"
 _MONTH_FULL = rf"(?:{_alternation(list(MONTHS))})"
+# English abbreviations, only between separators ("12-MAR-2013"): "mar" alone is "mardi".
+_MONTH_EN = rf"(?:{'|'.join(MONTHS_EN)})"
 _WEEKDAY = rf"(?:{_alternation(list(WEEKDAYS) + [w[:3] for w in WEEKDAYS])})\.?"
 _WEEKDAY_FULL = rf"(?:{_alternation(list(WEEKDAYS))})"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -78,6 +81,10 @@ _E = r"(?![\w/|]|[.\-]\d)"
 # A number after a month is a year unless a unit or a time follows ("mai 18 h", "mars 12 mg").
 _NOT_UNIT = (r"(?![ \t]*(?:h|:|mg|ml|g\b|kg|%|ui\b|u\b|mmol|ans?\b|jours?\b|mois\b|sem|patients?\b"
              r"|fois\b|cp\b))")
+
+# "mai soixante-dix-huit": a year by its last two digits in words reads like a count ("en mai
+# vingt-trois patients"), so it must close the phrase.
+_YEAR_SHORT_WORDS = rf"{YEAR_WORDS_SHORT}(?=[ \t]*(?:[,.;:)\]]|$))"
 
 _S = r"[ \t]+"  # blanks inside a date never cross a line…
 _NL = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # …except before a four-digit year ("11 janvier\n2017")
@@ -130,7 +137,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
         rf"{_SPACED_END}",
         0.6,
     ),
-    ("numeric_ymd", rf"{_B}(?P<y>{_YEAR4})(?P<sep>[\-/])(?P<m>0[1-9]|1[0-2])(?P=sep)"
+    ("numeric_ymd", rf"{_B}(?P<y>{_YEAR4})(?P<sep>[\-/.])(?P<m>0[1-9]|1[0-2])(?P=sep)"
                     rf"(?P<d>0[1-9]|[12]\d|3[01]){_E}", 0.85),
     (
         "numeric_ymd_short",  # "89/10/29": a first field above 31 is a year
@@ -166,6 +173,12 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
         0.5,
     ),
     (
+        "text_separated",  # "12-mars-2013", "03/JAN/2019", "12-MAR-2013" (software exports)
+        rf"(?=\d\d?[\-/.]\p{{L}})(?<![\w/.\-])(?P<d>{_DAY})(?P<sep>[\-/.])(?P<m>{_MONTH}|{_MONTH_EN})"
+        rf"(?P=sep)(?P<y>{_YEAR4}|\d\d)(?![\w]|[.\-/]\d)",
+        0.8,
+    ),
+    (
         "compact_text",  # "8dec11", "12mars2013"
         rf"(?=\d\d?\p{{L}})(?<![\w])(?P<d>{_DAY})(?P<m>{_MONTH})(?P<y>{_YEAR4}|\d\d)(?![\w])",
         0.8,
@@ -196,6 +209,19 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
         0.6,
     ),
     (
+        "day_list",  # "10, 11 et 12 jan 78": every day of the list belongs to the month
+        rf"(?=\d)(?<![\w/.\-,])(?P<dl>1er|{_DAY})(?:,[ \t]*(?P<dl>1er|{_DAY}))*,?[ \t]+(?:et|ou)[ \t]+"
+        rf"(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"(?:{_S}(?P<y>{_YEAR4}|\d\d(?![ \t]*(?:h|:|mg|ml|g\b|%))))?(?![\w])",
+        0.7,
+    ),
+    (
+        "month_list",  # "mars, avril et mai 1978": months of the year that closes the list
+        rf"\b(?P<ml>{_MONTH_FULL})(?:,[ \t]*(?P<ml>{_MONTH_FULL}))*,?[ \t]+(?:et|ou)[ \t]+"
+        rf"(?P<m>{_MONTH}){_S}(?P<y>{_YEAR4}|{YEAR_WORDS}|{_YEAR_SHORT_WORDS})(?![\w])",
+        0.7,
+    ),
+    (
         "range_two_months",  # "24 avril au 14 mai 2021": one span, two months
         rf"\b(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
         rf"(?P<m2>{_MONTH})(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
@@ -204,8 +230,8 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "text_words_year",  # "deux janvier mille neuf cent soixante dix huit", "10 jan quatrevingtonze"
         rf"\b(?:(?P<wd>{_WEEKDAY}){_S})?"
-        rf"(?:(?P<d>{DAY_WORDS}){_S}(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{YEAR_WORDS_SHORT}|[1-9]\d{{3}})"
-        rf"|(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{YEAR_WORDS_SHORT}))(?![\w])",
+        rf"(?:(?P<d>{DAY_WORDS}){_S}(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{_YEAR_SHORT_WORDS}|[1-9]\d{{3}})"
+        rf"|(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{_YEAR_SHORT_WORDS}))(?![\w])",
         0.7,
     ),
     (
@@ -232,7 +258,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ),
     (
         "month_year_words",  # "mai soixantedix-huit", "mars deux mille treize"
-        rf"\b(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{YEAR_WORDS_SHORT})(?![\w])",
+        rf"\b(?P<m>{_MONTH}){_S}(?P<y>{YEAR_WORDS}|{_YEAR_SHORT_WORDS})(?![\w])",
         0.6,
     ),
     (
@@ -246,7 +272,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
 # Forms built around a month or weekday name in words: the recognizer runs them only near
 # such a name (see ANCHOR), not over the whole text.
 ANCHORED = frozenset({"text_ocr", "text_words_year", "text_words", "ymd_words", "weekday_day",
-                      "month_year_words"})
+                      "month_year_words", "month_list"})
 ANCHOR = rf"(?<!\p{{L}})(?:{_MONTH}|{_WEEKDAY_FULL})(?!\p{{L}})"
 # Lowercase beginnings of every anchor, for a quick search before the pattern confirms it.
 ANCHOR_PREFIXES = ("jan", "fév", "fev", "mar", "avr", "mai", "jui", "aoû", "aou", "sep", "oct",
@@ -262,7 +288,7 @@ _OCR_TABLE = str.maketrans("OoIl", "0011")
 _DIGITS_OCR = regex.compile(r"[\dOoIl ]*\d[\dOoIl ]*")
 # Dates known to the month only: the month moves, the day is not written.
 _MONTH_PRECISION = {"numeric_my", "numeric_ym", "numeric_my_spaced", "month_year",
-                    "month_year_words", "month_alone"}
+                    "month_year_words", "month_alone", "month_list"}
 
 
 def _digits(token: str) -> str:
@@ -281,6 +307,8 @@ def _month_number(token: str) -> int:
     key = strip_accents(token.rstrip(".")).lower()
     if key in _MONTH_LOOKUP:
         return _MONTH_LOOKUP[key]
+    if key in MONTHS_EN:
+        return MONTHS_EN.index(key) + 1
     for number, name in enumerate(MONTHS, start=1):  # misspelt: "fevreri"
         if strip_accents(name)[:4] == key[:4]:
             return number
@@ -337,8 +365,8 @@ def _same_case(model: str, word: str) -> str:
 
 def _render_month_name(original: str, month: int) -> str:
     bare = original.rstrip(".")
-    standard = MONTHS[_month_number(bare) - 1]
     folded = strip_accents(bare).lower()
+    standard = MONTHS[_month_number(bare) - 1]
     # The full name, or a misspelt one ("fevreri"): written in full.
     full_form = folded == strip_accents(standard) or folded not in _MONTH_LOOKUP
     word = MONTHS[month - 1] if full_form else MONTH_ABBREVIATIONS[month - 1]
@@ -410,7 +438,8 @@ def shift_date_text(text: str, days: int) -> str | None:
 
 def _shift(name: str, match: regex.Match, days: int) -> str:
     groups = {g: v for g, v in match.groupdict().items() if v}
-    textual = not _digits(groups["m"]).isdigit() if "m" in groups else True
+    # Day numbers beside a month name are written "1er", "5"; between separators, "01", "05".
+    textual = name != "text_separated" and not _digits(groups.get("m", "x")).isdigit()
 
     def render(group: str, value: dt.date) -> str:
         token = groups[group]
@@ -429,6 +458,8 @@ def _shift(name: str, match: regex.Match, days: int) -> str:
         if group in ("m", "m2"):
             if _digits(token).isdigit():
                 return _render_number(_digits(token), value.month, pad_default=True)
+            if name == "text_separated" and token.lower() in MONTHS_EN:  # "12-MAR-2013"
+                return _same_case(token, MONTHS_EN[value.month - 1])
             return _render_month_name(token, value.month)
         if group == "y":
             if _is_words(token):
@@ -446,13 +477,33 @@ def _shift(name: str, match: regex.Match, days: int) -> str:
                                    "wd": _render_weekday(groups["wd"], weekday)})
     month = _month_number(groups["m"])
     year = _year_number(groups["y"]) if "y" in groups else REFERENCE_YEAR
+    listed = {g: list(zip(match.starts(g), match.ends(g), match.captures(g), strict=True))
+              for g in ("dl", "ml") if g in groups}
     if name in _MONTH_PRECISION:
-        index = year * 12 + month - 1 + _months_for(days)
+        months = _months_for(days)
+        index = year * 12 + month - 1 + months
         moved = dt.date(index // 12, index % 12 + 1, 1)
-        return _substitute(match, {g: render(g, moved) for g in ("m", "y") if g in groups})
+        extra = []
+        for start_at, end_at, token in listed.get("ml", []):  # "mars, avril et mai 1978"
+            number = _month_number(token)
+            listed_index = (year if number <= month else year - 1) * 12 + number - 1 + months
+            extra.append((start_at, end_at, _render_month_name(token, listed_index % 12 + 1)))
+        return _substitute(match, {g: render(g, moved) for g in ("m", "y") if g in groups}, extra=extra)
     day = _day_number(groups["d"])
     delta = dt.timedelta(days=days)
     start = _safe_date(year, month, day) + delta
+    if "dl" in listed:  # "10, 11 et 12 jan 78": a day whose month changes gets its month written
+        extra = []
+        for start_at, end_at, token in listed["dl"]:
+            moved = _safe_date(year, month, _day_number(token)) + delta
+            written = render_compact("d", token, moved)
+            if (moved.year, moved.month) != (start.year, start.month):
+                written += " " + render_compact("m", groups["m"], moved)
+                if "y" in groups and moved.year != start.year:
+                    written += " " + render_compact("y", groups["y"], moved)
+            extra.append((start_at, end_at, written))
+        return _substitute(match, {g: render(g, start) for g in ("d", "m", "y", "wd") if g in groups},
+                           extra=extra)
     if "m2" in groups:  # "24 avril au 14 mai 2021"
         end_month = _month_number(groups["m2"])
         # "28 décembre au 3 janvier 2021": the start is in the year before.
@@ -494,11 +545,14 @@ def _render_split_range(
     return start_part + connector + rest
 
 
-def _substitute(match: regex.Match, replacements: dict[str, str], from_group: str | None = None) -> str:
+def _substitute(match: regex.Match, replacements: dict[str, str], from_group: str | None = None,
+                extra: list[tuple[int, int, str]] | None = None) -> str:
+    """The matched text with the named groups replaced, and `extra` (start, end, text) spans."""
     base = match.start() if from_group is None else match.start(from_group)
     text = match.string[base : match.end()]
     spans = sorted(
-        ((match.start(g) - base, match.end(g) - base, v) for g, v in replacements.items()),
+        [*((match.start(g) - base, match.end(g) - base, v) for g, v in replacements.items()),
+         *((start - base, end - base, v) for start, end, v in extra or ())],
         reverse=True,
     )
     for start, end, value in spans:

@@ -31,8 +31,13 @@ DAY_WORDS = (
 YEAR_WORDS = (
     rf"(?:deux{_J})?mil(?:le)?(?:{_J}(?:{_UNIT}{_J})?cents?)?(?:{_J}{_NUMBER_99})?"
 )
-# A year given by its last two digits, after a month: "mai soixantedix-huit".
-YEAR_WORDS_SHORT = _TENS_NUMBER
+# A year given by its last two digits, after a month: "mai soixantedix-huit". A compound
+# number: "vingt" alone after a month is a count more often than 2020.
+YEAR_WORDS_SHORT = (
+    rf"(?:quatre{_J}vingts?(?:{_J}(?:{_TEEN}|{_UNIT}))?"
+    rf"|soixante{_J}(?:et{_J}(?:un|onze)|{_TEEN}|{_UNIT})"
+    rf"|{_TENS}{_J}(?:et{_J}un|{_UNIT}))s?"
+)
 
 _ATOMS = {
     "zero": 0, "un": 1, "une": 1, "premier": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
