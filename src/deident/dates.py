@@ -50,7 +50,9 @@ def _alternation(words: list[str]) -> str:
     return "|".join(sorted(forms, key=len, reverse=True))
 
 
-_MONTH = rf"(?:{_alternation(list(MONTHS) + list(MONTH_ABBREVIATIONS) + list(_MONTH_LOOKUP))})\.?"
+# A full name never takes the dot ("le 27 février." ends a sentence); an abbreviation may.
+_MONTH = (rf"(?:(?:{_alternation(list(MONTHS))})"
+          rf"|(?:{_alternation(list(MONTH_ABBREVIATIONS) + list(_MONTH_LOOKUP))})\.?)")
 _MONTH_FULL = rf"(?:{_alternation(list(MONTHS))})"
 # English abbreviations, only between separators ("12-MAR-2013"): "mar" alone is "mardi".
 _MONTH_EN = rf"(?:{'|'.join(MONTHS_EN)})"
