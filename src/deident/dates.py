@@ -124,7 +124,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ),
     (
         "numeric_dmy_spaced",
-        rf"{_B}(?P<d>{_DAY}) (?P<m>{_NUM_MONTH}) (?P<y>{_YEAR4}|\d\d)(?! ?\d)(?![\w])",
+        rf"{_B}(?<!\d )(?P<d>{_DAY}) (?P<m>{_NUM_MONTH}) (?P<y>{_YEAR4}|\d\d)(?! ?\d)(?![\w])",
         0.5,
     ),
     (
@@ -144,7 +144,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "numeric_ymd_short",  # "89/10/29": a first field above 31 is a year
         rf"{_B}(?P<y>3[2-9]|[4-9]{_OCR_DIGIT})(?P<sep>[/.\-])(?=\w\w\W)(?P<m>{_NUM_MONTH_OCR})(?P=sep)"
-        rf"(?=\w\w(?!\w))(?P<d>{_DAY_OCR}){_E}",
+        rf"(?=\w\w(?!\w))(?P<d>{_DAY_OCR}){_E}{_NOT_UNIT}",
         0.7,
     ),
     (
@@ -250,7 +250,8 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "weekday_day",  # "jeudi 18"
         rf"\b(?P<wd>{_WEEKDAY_FULL}){_S}(?P<d>1er|{_DAY})(?![\w])"
-        rf"(?![ \t]*(?:h|:|heures?\b|fois\b|jours?\b|mois\b|ans?\b|sem|mg|patients?\b|%))",
+        rf"(?![ \t]*(?:h|:|heures?\b|fois\b|jours?\b|mois\b|ans?\b|sem|mg|patients?\b|%|x\b|×"
+        rf"|séances?\b|seances?\b|cp\b|comprimés?\b|prises?\b|gouttes?\b))",
         0.5,
     ),
     (
