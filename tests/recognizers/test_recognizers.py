@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from deident.recognizers.dates import FrenchDateRecognizer, _anchors
 from deident.recognizers.identifiers import FrenchIbanRecognizer, RppsRecognizer
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.phone import FrenchPhoneRecognizer
@@ -14,7 +15,8 @@ def _found(recognizer, text: str) -> list[tuple[str, float]]:
     return [(text[r.start:r.end], r.score) for r in results]
 
 
-@pytest.mark.parametrize("text", ["2 48 02 29 019 004 06", "248022901900406", "2 48 02 2A 019 004 52"])
+@pytest.mark.parametrize("text", ["2 48 02 29 019 004 06", "248022901900406", "2 48 02 2A 019 004 52",
+                                  "2-48-02-29-019-004-06"])
 def test_nir_forms(text: str) -> None:
     assert [v for v, _ in _found(FrNirRecognizer(), f"NIR : {text}.")] == [text]
 
@@ -157,3 +159,28 @@ def test_obfuscated_email_needs_a_real_domain() -> None:
 @pytest.mark.parametrize("text", ["(01) 45.67-89 10", "+33 (0)6 12 34 56 78", "(+33) 6 12 34 56 78"])
 def test_phone_with_brackets_and_mixed_separators(text: str) -> None:
     assert [v for v, _ in _found(FrenchPhoneRecognizer(), f"Tél. : {text} (portable)")] == [text]
+
+
+def test_dates_in_words_are_found_around_their_month_only() -> None:
+    recognizer = FrenchDateRecognizer()
+    padding = "Compte rendu dicté et relu, " * 8  # the month far from the start of the line
+    text = f"{padding}le Mardi vingt-sept Décembre deux mille vingt-deux, puis le 3 mars."
+    found = {value for value, _ in _found(recognizer, text)}
+    assert "Mardi vingt-sept Décembre deux mille vingt-deux" in found and "3 mars" in found
+    assert _found(recognizer, "vingt-sept patients, deux mille euros, douze ans") == []
+
+
+def test_month_anchors_found_quickly_are_the_ones_the_pattern_finds() -> None:
+    import regex
+
+    from deident.dates import ANCHOR
+
+    text = "MARDI 3 DÉC. ; aout, Août, mais marche, sept ; dimanche ; pharmacie jan. déc décembre"
+    expected = [m.span() for m in regex.finditer(ANCHOR, text, regex.IGNORECASE)]
+    assert [m.span() for m in _anchors(text)] == expected and len(expected) == 9
+
+
+def test_nir_then_birth_date_one_digit_per_box() -> None:
+    text = "Cases : 1 4 2 3 8 5 6 8 3 7 8 3 5 3 0 9 0 1 1 9 8 7 24 rue"
+    assert [v for v, _ in _found(FrNirRecognizer(), text)] == ["1 4 2 3 8 5 6 8 3 7 8 3 5 3"]
+    assert [v for v, _ in _found(FrenchDateRecognizer(), text)] == ["0 9 0 1 1 9 8 7"]
