@@ -164,7 +164,9 @@ def _pdf_strings(data: bytes) -> list[str]:
                 j += 1
             found.append(bytes(out))
             i = j
-        elif byte == 0x3C and i + 1 < n and data[i + 1] != 0x3C:  # "<" but not "<<"
+        elif byte == 0x3C and i + 1 < n and data[i + 1] == 0x3C:  # "<<" opens a dictionary
+            i += 2
+        elif byte == 0x3C:  # "<" opens a hex string
             end = data.find(b">", i)
             hexes = re.sub(rb"\s", b"", data[i + 1:end if end > 0 else n])
             if re.fullmatch(rb"[0-9A-Fa-f]*", hexes):

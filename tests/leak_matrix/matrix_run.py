@@ -70,6 +70,11 @@ def summarize(results: list[dict]) -> dict:
             counts[r[key]][r["outcome"]] += 1
         return {name: {k: c[k] for k in ("cells", *OUTCOMES)} for name, c in sorted(counts.items())}
 
+    classes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in results:
+        if r["outcome"] == "kept":
+            classes[f"{r['type']}/{r['variant']}"][r["format"]].append(r["place"])
+    ranked = sorted(classes.items(), key=lambda item: (-sum(map(len, item[1].values())), item[0]))
     totals = Counter(r["outcome"] for r in results)
     failing = sorted(r["cell"] for r in results if r["outcome"] == "kept")
     return {
@@ -81,6 +86,7 @@ def summarize(results: list[dict]) -> dict:
         "by_format": table("format"),
         "by_type": table("type"),
         "by_place": table("place"),
+        "kept_classes": {name: dict(formats) for name, formats in ranked},  # type/variant -> format -> places
         "kept_cells": failing,
         "refused_cells": sorted(f"{r['cell']}: {r['reason']}" for r in results if r["outcome"] == "refused"),
     }
@@ -103,4 +109,9 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"  {section}: " + "; ".join(
             f"{name} {c['cells']}/{c['replaced']}/{c['refused']}/{c['kept']}"
             for name, c in summary[section].items()) + "  (cells/replaced/refused/kept)")
+    if summary["kept_classes"]:
+        lines.append("  kept, by type/variant (format: places):")
+        for name, formats in summary["kept_classes"].items():
+            lines.append(f"    {name}: " + "; ".join(f"{fmt} {len(places)} ({','.join(places)})"
+                                                    for fmt, places in formats.items()))
     return lines
