@@ -233,7 +233,7 @@ def leaks(cell: Cell, strings: list[str], template: set[str]) -> list[str]:
             if compact(value) in stream:
                 found.append(f"values[{index}]:compact")
     elif v.check == "initials":
-        letters = [compact(value) for value in v.values]
+        letters = list(compact(v.value))  # "R.V." -> ["r", "v"]
         tokens = words(joined)
         together = "".join(letters)
         if together in tokens or any(tokens[i:i + len(letters)] == letters for i in range(len(tokens))):

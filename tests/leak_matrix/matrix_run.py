@@ -45,7 +45,7 @@ def run_cell(deidentifier, cell: Cell, root: Path) -> dict:
     build(cell, src)
     dst.parent.mkdir(parents=True, exist_ok=True)
     template = template_words(cell, root)
-    report = deidentifier.pseudonymize_file(src, dst)
+    report = deidentifier.pseudonymize_file(src, dst, scope_id=cell.id)  # a fixed date shift per cell
     result = {"cell": cell.id, "type": cell.variant.type, "variant": cell.variant.id, "place": cell.place,
               "format": cell.format, "status": report.status,
               "checker_blind": not leaks(cell, extract(src, tools=False), template)}
