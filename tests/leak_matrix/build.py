@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the leak_matrix package
 
-from matrix_files import materialize
+from leak_matrix.matrix_files import materialize
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_run import RESULTS, summary_lines, write_summary
+
+from .matrix_run import RESULTS, summary_lines, write_summary
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 
 from lxml import etree
-from matrix_cells import Cell, load_spec
+
+from .matrix_cells import Cell, load_spec
 
 W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])|(?<=[A-ZÀ-Þ])(?=[A-ZÀ-Þ][a-zà-ÿ])")

@@ -24,10 +24,11 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from matrix_cells import Cell, filler
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
+
+from .matrix_cells import Cell, cells, filler
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -275,8 +276,6 @@ BUILDERS: dict[str, Callable[[Cell, Path, list[str]], None]] = {"txt": _txt, "do
 
 def materialize(out_dir: Path, selected: list[Cell] | None = None) -> int:
     """Write every cell (or `selected`) under `out_dir`, with `out_dir/planted.jsonl` listing them."""
-    from matrix_cells import cells
-
     chosen = cells() if selected is None else selected
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / "planted.jsonl").open("w", encoding="utf-8") as planted:

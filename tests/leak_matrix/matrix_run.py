@@ -12,9 +12,9 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from matrix_cells import Cell, filler
-from matrix_check import extract, keep_lost, leaks, words
-from matrix_files import build
+from .matrix_cells import Cell, filler
+from .matrix_check import extract, keep_lost, leaks, words
+from .matrix_files import build
 
 OUTCOMES = ("replaced", "refused", "kept")
 RESULTS: list[dict] = []  # every cell run in this process, for the summary

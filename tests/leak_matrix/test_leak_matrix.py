@@ -13,10 +13,11 @@ import json
 from pathlib import Path
 
 import pytest
-from matrix_cells import FORMATS, Cell, cells, load_spec, variants
-from matrix_check import date_written, extract, leaks, words
-from matrix_files import build, materialize
-from matrix_run import run_cell
+
+from .matrix_cells import FORMATS, Cell, cells, load_spec, variants
+from .matrix_check import date_written, extract, leaks, words
+from .matrix_files import build, materialize
+from .matrix_run import run_cell
 
 CELLS = cells()
 GROUPS = list(dict.fromkeys((c.format, c.variant.type) for c in CELLS))
