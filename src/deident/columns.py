@@ -18,6 +18,7 @@ from deident.entities import (
     DATE,
     EMAIL,
     FR_NIR,
+    HOSPITAL,
     HOSPITAL_ID,
     PERSON,
     PHONE,
@@ -49,6 +50,7 @@ _PHONE = ColumnType(PHONE, "phones")
 _EMAIL = ColumnType(EMAIL, "emails")
 _PERSON = ColumnType(PERSON, "")  # a doctor, a relative: a person, not the patient's record
 _DATE = ColumnType(DATE, "")
+_HOSPITAL = ColumnType(HOSPITAL, "")
 
 # Folded header -> type. Written as people write headers; the fold does the rest.
 _ALIASES: dict[str, ColumnType] = {
@@ -92,12 +94,25 @@ _ALIASES: dict[str, ColumnType] = {
         "medecin", "medecin traitant", "medecin referent", "praticien", "prescripteur",
         "redacteur", "auteur", "signataire", "interne", "infirmier", "infirmiere",
         "personne a prevenir", "personne de confiance", "doctor", "physician",
-        "initiales", "initiales patient", "initiales du patient", "initials"), _PERSON),
+        "initiales", "initiales patient", "initiales du patient", "initials", "valide par",
+        "patient", "patiente", "sujet", "identite", "nom et prenom", "nom prenom"), _PERSON),
+    **dict.fromkeys((
+        "etablissement", "hopital", "clinique", "centre hospitalier", "etablissement de sante",
+        "lieu de prise en charge", "structure", "hospital"), _HOSPITAL),
     **dict.fromkeys((
         "date", "date d entree", "date de sortie", "date d admission", "date de consultation",
         "date du prelevement", "date de prelevement", "date d hospitalisation",
         "date de deces", "date d inclusion", "date de l examen"), _DATE),
 }
+# Headers that name no personal data: with a typed one, they make a row a header row
+# ("Ville | Motif"), where a row of values would hold none of them.
+_UNTYPED_HEADERS = frozenset((
+    "motif", "diagnostic", "service", "unite", "commentaire", "commentaires", "observations",
+    "remarques", "notes", "traitement", "posologie", "examen", "resultat", "resultats", "valeur",
+    "unite de mesure", "statut", "sexe", "age", "poids", "taille", "chambre", "lit", "visite",
+    "groupe", "bras", "inclusion", "randomisation", "type", "code", "libelle", "description",
+    "evolution", "conclusion", "indication", "antecedents", "allergies", "suivi", "role",
+    "fonction", "qualite", "specialite"))
 _NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 # "Nom (1)", "Nom :" and "N°" read the same as "Nom", "N"
 _NUMBER_SIGN = regex.compile(r"\b(n|no)\s*°")
@@ -128,3 +143,24 @@ def looks_identifying(header: str) -> bool:
     """A header the table does not type but that names an identifier-like column."""
     return column_type(header) is None and bool(
         _IDENTIFYING_WORDS.intersection(fold_header(header).split()))
+
+
+# In a document's table, a cell of these columns is that entity whole ("PARIS" under
+# "Ville"); dates, numbers and addresses are left to their recognizers, which keep what
+# else the cell says ("12/03/2021 (consultation)").
+WHOLE_CELL_TYPES = frozenset({PERSON, CITY, HOSPITAL})
+
+
+def is_header(text: str) -> bool:
+    """A cell that reads as a column title, typed or not."""
+    return column_type(text) is not None or fold_header(text) in _UNTYPED_HEADERS
+
+
+def header_types(cells: list[str]) -> dict[int, ColumnType] | None:
+    """The typed columns of a header row, or None when the row is not one: every non-empty
+    cell a column title, at least two of them, one typed ("Ville | Motif")."""
+    titled = [c for c in cells if c.strip()]
+    if len(titled) < 2 or not all(is_header(c) for c in titled):
+        return None
+    typed = {i: t for i, c in enumerate(cells) if (t := column_type(c)) is not None}
+    return typed or None

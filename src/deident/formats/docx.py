@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image
 
-from deident.columns import column_type
+from deident.columns import WHOLE_CELL_TYPES, column_type, header_types, is_header
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
@@ -517,17 +517,17 @@ def _cell_text(cell: etree._Element) -> str:
 
 
 def _typed_cell_paragraphs(root: etree._Element) -> dict[etree._Element, str]:
-    """Paragraphs of the cells under a header that names a person ("Nom", "Prénom",
-    "Initiales", "Médecin"), or right of such a label: each is a name whatever it looks
-    like ("Paul" alone, "DC").
+    """Paragraphs of the cells under a header that names personal data ("Nom", "Prénom",
+    "Initiales", "Ville", "DDN", "Établissement"), or right of such a label: each is that
+    whatever it looks like ("Paul" alone, "DC", "PARIS").
 
-    The header row is the first with at least two headers `column_type` knows, so a
-    label/value table ("Nom | DUPONT") is read row by row instead; a cell that is itself
-    a known header is never marked."""
+    The header row is the first whose cells are all column titles, one of them typed
+    (`deident.columns.header_types`: "Ville | Motif"), so a label/value table ("Nom |
+    DUPONT") is read row by row instead; a cell that is itself a title is never marked."""
     typed: dict[etree._Element, str] = {}
 
     def mark(cell: etree._Element, entity_type: str) -> None:
-        if column_type(_cell_text(cell)) is None:
+        if not is_header(_cell_text(cell)):
             for paragraph in cell.findall(w("p")):
                 typed[paragraph] = entity_type
 
@@ -535,19 +535,20 @@ def _typed_cell_paragraphs(root: etree._Element) -> dict[etree._Element, str]:
         columns: dict[int, str] | None = None
         for row in table.findall(w("tr")):
             cells = _row_cells(row)
-            found = [column_type(_cell_text(c)) for _, c in cells]
-            if columns is None and sum(t is not None for t in found) >= 2:
-                columns = {i: t.entity_type for (i, _), t in zip(cells, found, strict=True)
-                           if t is not None and t.entity_type == PERSON}
+            texts = [_cell_text(c) for _, c in cells]
+            if columns is None and (header := header_types(texts)) is not None:
+                columns = {cells[i][0]: t.entity_type for i, t in header.items()
+                           if t.entity_type in WHOLE_CELL_TYPES}
                 continue
             if columns is not None:
                 for i, cell in cells:
                     if i in columns:
                         mark(cell, columns[i])
-            else:  # label/value rows: "Nom | GUILLOU", "Prénom | Rose"
-                for (_, cell), header in zip(cells[1:], found, strict=False):
-                    if header is not None and header.entity_type == PERSON:
-                        mark(cell, PERSON)
+            else:  # label/value rows: "Nom | GUILLOU", "Ville | PARIS"
+                for (_, cell), label in zip(cells[1:], texts, strict=False):
+                    found = column_type(label)
+                    if found is not None and found.entity_type in WHOLE_CELL_TYPES:
+                        mark(cell, found.entity_type)
     return typed
 
 

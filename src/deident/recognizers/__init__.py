@@ -14,6 +14,7 @@ from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
 from deident.recognizers.person import person_recognizers
 from deident.recognizers.phone import FrenchPhoneRecognizer
+from deident.recognizers.table import TableColumnRecognizer
 from deident.recognizers.web import FrenchEmailRecognizer, FrenchUrlRecognizer
 
 
@@ -30,4 +31,5 @@ def french_recognizers(
         *address_recognizers(lexicons, dictionary),
         *identifier_recognizers(),
         *hospital_recognizers(),
+        TableColumnRecognizer(),
     ]
