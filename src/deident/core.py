@@ -93,6 +93,7 @@ class Deidentifier:
         embedded: str | None = None,
         images: str | None = None,
         known: str | Path | None = None,
+        password_file: str | Path | None = None,
         entities: dict[str, bool] | None = None,
         operators: dict[str, str] | None = None,
         fast: bool = False,
@@ -104,7 +105,7 @@ class Deidentifier:
         self.config = base.with_overrides(
             "API argument", date_scope=date_scope, max_date_shift_days=max_date_shift_days,
             threshold=threshold, embedded=embedded, images=images, known=known,
-            entities=entities, operators=operators)
+            password_file=password_file, entities=entities, operators=operators)
         self._key = key if key is not None else resolve_key(key_file)
         self.analyzer = Analyzer(model_name=model_name, threshold=self.config.threshold,
                                  ner=not fast)
@@ -217,11 +218,12 @@ class Deidentifier:
                 document = adapter.read(
                     src, scope, embedded=self.embedded, images=self.images,
                     max_pages=self.config.max_pages, max_parts=self.config.max_parts,
-                    max_unpacked_mb=self.config.max_unpacked_mb)
+                    max_unpacked_mb=self.config.max_unpacked_mb, password=self._password())
                 edits, entities, originals = self.pseudonymize_document(document, name)
                 _write_verified(adapter, document, edits, originals, dst,
                                 self.analyzer.protected_spans)
             report.output = str(dst)
+            report.reason = document.meta.get("note", "")
             report.pages = max(1, round(sum(len(b.text) for b in document.blocks) / 3000))
             report.entities = dict(sorted(Counter(e.type for e in entities).items()))
         except RefusedError as exc:
@@ -230,6 +232,17 @@ class Deidentifier:
             report.status, report.reason = "failed", _safe_reason(exc)
         report.seconds = round(time.perf_counter() - started, 4)
         return report
+
+    def _password(self) -> str | None:
+        """The user password of encrypted PDFs, read from `password_file` (first line)."""
+        path = self.config.password_file
+        if path is None:
+            return None
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise RefusedError(f"password file cannot be read ({exc.strerror})") from None
+        return lines[0] if lines else ""
 
     def _file_scope(self, src: Path) -> str:
         scope = self.pseudonymizer.date_scope

@@ -20,18 +20,20 @@ import contextlib
 import hashlib
 import io
 import logging
+import math
 import struct
 import unicodedata
+import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import LimitReachedError, PdfReadError, PdfStreamError
 from pypdf.generic import (
     ArrayObject,
-    BooleanObject,
     ByteStringObject,
     ContentStream,
     DictionaryObject,
@@ -64,6 +66,10 @@ _LINE_TOLERANCE = 1.0  # points: glyphs within this of a baseline are on it
 # Strings of dictionaries that hold free text: annotations, fields, bookmarks, links.
 _TEXT_KEYS = ("/Contents", "/T", "/RC", "/Subj", "/TU", "/TM", "/V", "/DV", "/Title", "/URI",
               "/P", "/ActualText", "/Alt", "/E")
+_INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+              "/CreationDate", "/ModDate", "/Trapped")
+_VOCABULARY_KEYS = ("/Type", "/Subtype", "/S", "/FT", "/Filter", "/BM", "/IT", "/H",
+                    "/HT", "/BaseState", "/Event", "/Intent")
 _REMOVED_KEYS = ("/Metadata", "/Thumb", "/JS", "/JavaScript", "/AA", "/PieceInfo")
 _STANDARD_FONTS = {  # (serif, fixed, bold, italic) -> standard-14 font
     (False, False, False, False): "Helvetica", (False, False, True, False): "Helvetica-Bold",
@@ -143,26 +149,69 @@ class PdfState:
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", max_pages: int = 5000,
-         **options: object) -> Document:
+         password: str | None = None, **options: object) -> Document:
     try:
-        return _read(path, scope_id, embedded=embedded, max_pages=max_pages)
+        return _read(path, scope_id, embedded=embedded, max_pages=max_pages, password=password)
     except _DAMAGED as exc:
         raise RefusedError(f"PDF with damaged or unsupported content ({type(exc).__name__})") \
             from None
 
 
-def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Document:
+def _open(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
+    """The file as qpdf reads it, rewritten once and unencrypted, for pypdf, and notes for
+    the report. qpdf (through pikepdf) is the reference repairer: it rebuilds a broken xref,
+    skips junk before %PDF, fixes wrong stream lengths and object offsets, reads a missing
+    object as null, parses delimiters pypdf's parser takes into names (a NUL between
+    tokens), and decrypts every standard security handler (R2-R6), with the empty user
+    password or the one given."""
+    with warnings.catch_warnings():  # pikepdf's advice on forms: not ours to print
+        warnings.simplefilter("ignore")
+        return _open_with_qpdf(path, password)
+
+
+def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
+    notes: list[str] = []
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            raise RefusedError("encrypted PDF: it cannot be read")
+        source = pikepdf.open(path, password=password or "", attempt_recovery=True)
+    except pikepdf.PasswordError:
+        if password:
+            raise RefusedError("encrypted PDF: the password given does not open it") from None
+        raise RefusedError("encrypted PDF that needs a user password "
+                           "(give it with --password-file)") from None
+    except (pikepdf.PdfError, OSError, RuntimeError, ValueError) as exc:
+        # qpdf's message names the file (a name can be personal data): only its kind here.
+        what = "its page tree cannot be rebuilt" if "pages tree" in str(exc) else \
+            "no cross-reference or object can be read"
+        raise RefusedError(f"not a valid PDF, damaged beyond repair ({what})") from None
+    with source:
+        if source.is_encrypted:
+            notes.append("encryption removed (owner password only)"
+                         if source.user_password_matched and not password
+                         else "decrypted with the password given, written unencrypted")
+        buffer = io.BytesIO()
+        try:
+            source.save(buffer, encryption=False, fix_metadata_version=False,
+                        preserve_pdfa=False)
+        except (pikepdf.PdfError, RuntimeError, ValueError):
+            raise RefusedError("not a valid PDF (damaged beyond repair)") from None
+        # Warnings are qpdf's repairs; the PDF was damaged (their text quotes no content).
+        if source.get_warnings():
+            notes.append("damaged file repaired")
+    buffer.seek(0)
+    return PdfReader(buffer, strict=False), notes
+
+
+def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
+          password: str | None = None) -> Document:
+    reader, notes = _open(path, password)
+    try:
         writer = PdfWriter(clone_from=reader)  # a full rewrite: no incremental revision stays
     except (*_DAMAGED, OSError):
         raise RefusedError("not a valid PDF (damaged or unreadable)") from None
     root = writer.root_object
     if len(writer.pages) > max_pages:
         raise RefusedError(f"PDF of more than {max_pages} pages (limits.max_pages)")
-    _refuse_unsafe(root, embedded)
+    notes += _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
     targets: list[_Line | _DictText | _DestinationName] = []
@@ -192,16 +241,26 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int) -> Docume
     for array, index in _destination_names(root):
         blocks.append(Block(str(array[index]), "named destination"))
         targets.append(_DestinationName(array, index))
-    return Document(blocks=blocks, scope_id=scope_id, state=PdfState(writer, streams, targets))
+    document = Document(blocks=blocks, scope_id=scope_id, state=PdfState(writer, streams, targets))
+    if notes:
+        document.meta["note"] = "; ".join(notes)
+    return document
 
 
-def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
+def _refuse_unsafe(root: DictionaryObject, embedded: str) -> list[str]:
+    """Refuse what cannot be made safe; remove what a rewrite cannot keep (signatures, an
+    XFA form that has an AcroForm fallback) and say so (the notes returned)."""
+    notes = []
     form = root.get("/AcroForm")
     form = form.get_object() if form is not None else None
     if form is not None and "/XFA" in form:
-        raise RefusedError("PDF with an XFA form: cannot be checked")
-    if "/Perms" in root or (form is not None and int(form.get("/SigFlags", 0)) & 1):
-        raise RefusedError("digitally signed PDF: rewriting would break the signature")
+        if not form.get("/Fields"):
+            raise RefusedError("PDF with a pure XFA form (no AcroForm fields): cannot be checked")
+        del form[NameObject("/XFA")]  # viewers fall back on the AcroForm fields
+        root.pop(NameObject("/NeedsRendering"), None)
+        notes.append("XFA form removed (its AcroForm fallback kept)")
+    if _remove_signatures(root, form):
+        notes.append("digital signature removed (a rewrite breaks it)")
     names = root.get("/Names")
     names = names.get_object() if names is not None else None
     if names is not None and "/EmbeddedFiles" in names:
@@ -209,6 +268,25 @@ def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
             raise RefusedError("PDF with attachments: cannot be made safe "
                                "(use --embedded drop to remove them)")
         del names[NameObject("/EmbeddedFiles")]
+        notes.append("attachments removed")
+    return notes
+
+
+def _remove_signatures(root: DictionaryObject, form: DictionaryObject | None) -> bool:
+    """Signature fields become unsigned fields (their value, the signature dictionary with
+    the signer's name, reason, location and certificates, goes); /Perms and SigFlags go."""
+    found = root.pop(NameObject("/Perms"), None) is not None
+    if form is None:
+        return found
+    if form.pop(NameObject("/SigFlags"), None) is not None:
+        found = True
+    for field_dict in _walk(list(form.get("/Fields") or []), skip=("/Parent", "/P")):
+        if field_dict.get("/FT") == "/Sig" or (isinstance(field_dict.get("/V"), DictionaryObject)
+                                              and field_dict["/V"].get("/Type") == "/Sig"):
+            for key in ("/V", "/Lock", "/SV"):
+                if field_dict.pop(NameObject(key), None) is not None:
+                    found = True
+    return found
 
 
 def _remove_hidden_places(writer: PdfWriter) -> None:
@@ -219,7 +297,14 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
     names = root.get("/Names")
     if names is not None:
         names.get_object().pop(NameObject("/JavaScript"), None)
-    writer._info = None  # the Info dictionary: author, title, producer, dates
+    # The Info dictionary (author, title, producer, dates) leaves the trailer; its entries
+    # are emptied, not the object itself, which some producers share with the catalog's
+    # AcroForm. An orphan, it is gone at write time.
+    info = writer._info
+    if info is not None:
+        for key in _INFO_KEYS:
+            info.pop(NameObject(key), None)
+    writer._info_obj = None
     _sweep(root, _REMOVED_KEYS)  # XMP of images and fonts, page thumbnails, editor data
     for page in writer.pages:
         for key in _REMOVED_KEYS:
@@ -239,9 +324,35 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
                 annotation.pop(NameObject(key), None)  # actions: JavaScript, launches
             kept.append(reference)
         page[NameObject("/Annots")] = kept
-    form = root.get("/AcroForm")
-    if form is not None:
-        form.get_object()[NameObject("/NeedAppearances")] = BooleanObject(True)
+    _remove_offpage_widgets(writer)
+
+
+def _remove_offpage_widgets(writer: PdfWriter) -> None:
+    """Widgets on no page of the page tree (left by an editor that deleted their page)
+    are dropped from their fields, and an annotation's /P naming such a page goes: that
+    page, unseen and unread, would otherwise be written out whole."""
+    pages = {page.indirect_reference.idnum for page in writer.pages}
+    placed = {ref.idnum for page in writer.pages for ref in (page.get("/Annots") or [])
+              if isinstance(ref, IndirectObject)}
+    root = writer.root_object
+
+    def on_page(ref: PdfObject) -> bool:
+        obj = ref.get_object()
+        is_widget_only = obj.get("/Subtype") == "/Widget" and "/T" not in obj and "/Kids" not in obj
+        return not is_widget_only or not isinstance(ref, IndirectObject) or ref.idnum in placed
+
+    start = [root.raw_get("/AcroForm")] if "/AcroForm" in root else []
+    start += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    for obj in _walk(start, skip=("/P",)):
+        for key in ("/Kids", "/Fields"):
+            if key in obj and obj.get("/Type") != "/Pages":
+                kids = obj[key].get_object() if isinstance(obj.raw_get(key), IndirectObject) \
+                    else obj[key]
+                if isinstance(kids, ArrayObject) and not all(on_page(k) for k in kids):
+                    obj[NameObject(key)] = ArrayObject(k for k in kids if on_page(k))
+        page = obj.raw_get("/P") if "/P" in obj else None
+        if isinstance(page, IndirectObject) and page.idnum not in pages:
+            del obj[NameObject("/P")]
 
 
 def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
@@ -418,8 +529,7 @@ def _decode(data: bytes, font: Font) -> list[tuple[str, int, int, float]]:
 
 
 def _lines(stream: _Stream) -> list[_Line]:
-    """Glyphs grouped by baseline, left to right; a gap wider than a third of the font size
-    becomes a space."""
+    """Glyphs grouped by baseline, left to right; a gap wider than 0.15 em becomes a space."""
     rows: dict[int, list[int]] = {}
     for index, glyph in enumerate(stream.glyphs):
         rows.setdefault(round(glyph.matrix[5] / _LINE_TOLERANCE), []).append(index)
@@ -431,7 +541,10 @@ def _lines(stream: _Stream) -> list[_Line]:
         for index in indexes:
             glyph = stream.glyphs[index]
             x = glyph.matrix[4]
-            if previous_end is not None and x - previous_end > glyph.size / 3 and chars \
+            # A word space is at least ~0.2 em even in tight justified text (TeX sets
+            # them as TJ numbers near -330); kerning stays under ~0.1 em.
+            em = glyph.size * math.hypot(glyph.matrix[0], glyph.matrix[1])
+            if previous_end is not None and x - previous_end > 0.15 * em and chars \
                     and stream.glyphs[chars[-1]].char != " " and glyph.char != " ":
                 chars.append(None)
             chars.append(index)
@@ -454,8 +567,9 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     # An annotation's /P is its page, a structure element's its parent: not followed.
     for obj in _walk(start, skip=("/Parent", "/Prev", "/P")):
         if not isinstance(obj, StreamObject):
-            found += [(obj, key) for key in _TEXT_KEYS  # strings, not names (/V /Off)
-                      if isinstance(obj.get(key), str) and not isinstance(obj[key], NameObject)
+            # strings, not names (/V /Off); a string may be an indirect object of its own
+            found += [(obj, key) for key in _TEXT_KEYS if key in obj
+                      and isinstance(obj[key], str) and not isinstance(obj[key], NameObject)
                       and str(obj[key]).strip()]
     return found
 
@@ -797,8 +911,10 @@ def _strings(obj: PdfObject | None, out: list[str], depth: int) -> None:
         with contextlib.suppress(Exception):  # an image filter pypdf cannot decode: not text
             out.append(obj.get_data().decode("latin-1"))
     if isinstance(obj, DictionaryObject):
-        for value in obj.values():
-            if not isinstance(value, IndirectObject):
+        for key, value in obj.items():
+            # PDF's own vocabulary (/Subtype /Highlight, /S /URI) is no one's data.
+            if not isinstance(value, IndirectObject) and not (
+                    key in _VOCABULARY_KEYS and isinstance(value, NameObject)):
                 _strings(value, out, depth + 1)
     elif isinstance(obj, ArrayObject):
         for value in obj:
