@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/known_recall.py
 	$(BIN)/python benchmarks/bench_folder.py
 	$(BIN)/python benchmarks/bench_scan.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

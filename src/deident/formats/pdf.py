@@ -17,7 +17,6 @@ that cannot be decoded; attachments unless `embedded="drop"`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import logging
 import math
@@ -37,6 +36,7 @@ from pypdf.generic import (
     ByteStringObject,
     ContentStream,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -61,6 +61,7 @@ _DAMAGED = (PdfReadError, PdfStreamError, LimitReachedError, ValueError, KeyErro
             AttributeError, IndexError, NotImplementedError, RecursionError, OverflowError,
             ZeroDivisionError, UnicodeError, struct.error, zlib.error)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MIN_SQUEEZE = 0.5  # horizontal scaling (Tz) of a surrogate wider than the original
 MAX_FORM_DEPTH = 32  # forms drawn inside forms: real files stay far below
 _LINE_TOLERANCE = 1.0  # points: glyphs within this of a baseline are on it
 # Strings of dictionaries that hold free text: annotations, fields, bookmarks, links.
@@ -184,6 +185,10 @@ def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[s
             "no cross-reference or object can be read"
         raise RefusedError(f"not a valid PDF, damaged beyond repair ({what})") from None
     with source:
+        with path.open("rb") as handle:
+            if not handle.read(1024).startswith(b"%PDF-"):
+                notes.append("damaged file repaired (bytes before %PDF)")
+        _normalize_content_streams(source)
         if source.is_encrypted:
             notes.append("encryption removed (owner password only)"
                          if source.user_password_matched and not password
@@ -199,6 +204,28 @@ def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[s
             notes.append("damaged file repaired")
     buffer.seek(0)
     return PdfReader(buffer, strict=False), notes
+
+
+def _normalize_content_streams(source: pikepdf.Pdf) -> None:
+    """Content streams with NUL bytes are tokenized by qpdf and written back with plain
+    delimiters: pypdf's parser takes a NUL between tokens into the name before it (a colour
+    space, a font) and the page no longer draws what it drew. qpdf's tokenizer keeps strings,
+    #xx name escapes and inline images as they were. Other streams are left byte for byte."""
+    for page in source.pages:
+        contents = page.obj.get("/Contents")
+        parts = contents if isinstance(contents, pikepdf.Array) else [contents]
+        if contents is not None and any(isinstance(part, pikepdf.Stream)
+                                        and b"\0" in part.read_bytes() for part in parts):
+            page.obj.Contents = source.make_stream(
+                pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)))
+    for obj in source.objects:
+        if isinstance(obj, pikepdf.Stream) and "/BBox" in obj and obj.get("/Subtype") != "/Image":
+            try:
+                data = obj.read_bytes()
+            except pikepdf.PdfError:
+                continue
+            if b"\0" in data:
+                obj.write(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(obj)))
 
 
 def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
@@ -640,21 +667,21 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
     for stream in state.streams:
         if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
-    # Cloning from the written bytes keeps only what the catalog reaches: orphans (the old
-    # Info dictionary, removed metadata, replaced streams) are gone, whatever held them.
+    # qpdf writes out only what the trailer reaches: orphans (the old Info dictionary,
+    # removed metadata, replaced streams) are gone, whatever held them. Object streams
+    # are generated (thousands of annotation dictionaries take a fraction of their plain
+    # size), streams left raw are compressed, and the /ID is computed from the output's own
+    # content: nothing links back to the input file, and the same input gives the same
+    # bytes (a resumed run equals an uninterrupted one).
     buffer = io.BytesIO()
     state.writer.write(buffer)
-    clean = PdfWriter(clone_from=PdfReader(buffer))
-    clean._info = None
-    # A new /ID, from the output's own content: nothing links back to the input file, and
-    # the same input gives the same bytes (a resumed run equals an uninterrupted one).
-    clean._ID = ArrayObject([ByteStringObject(b"\0" * 16)] * 2)
-    draft = io.BytesIO()
-    clean.write(draft)
-    identifier = ByteStringObject(hashlib.sha256(draft.getvalue()).digest()[:16])
-    clean._ID = ArrayObject([identifier, identifier])
-    with dst.open("wb") as handle:
-        clean.write(handle)
+    buffer.seek(0)
+    with warnings.catch_warnings(), pikepdf.open(buffer) as clean:
+        warnings.simplefilter("ignore")
+        if "/Info" in clean.trailer:
+            del clean.trailer["/Info"]
+        clean.save(dst, compress_streams=True, deterministic_id=True, fix_metadata_version=False,
+                   object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
 
 
 def _replace_in_line(line: _Line, edits: list[Replacement]) -> None:
@@ -687,10 +714,16 @@ def _rewrite(stream: _Stream, writer: PdfWriter) -> None:
         operations[index:index + 1] = _without_glyphs(operations[index], by_operation[index],
                                                       drawings)
     content = stream.content
-    if isinstance(stream.owner, StreamObject):
-        stream.owner.set_data(content.get_data())
+    if isinstance(stream.owner, StreamObject):  # a form XObject or an appearance
+        owner = stream.owner
+        if isinstance(owner, EncodedStreamObject):  # any filter chain becomes Flate alone
+            owner.get_data()  # decoded once with the original filters (pypdf keeps it)
+            owner[NameObject("/Filter")] = NameObject("/FlateDecode")
+            owner.pop(NameObject("/DecodeParms"), None)
+        owner.set_data(content.get_data())
     else:
         stream.owner.replace_contents(content)
+        stream.owner.compress_content_streams()  # as small as the original, not raw
 
 
 def _without_glyphs(operation: tuple, removed: list[_Glyph], drawings: dict[int, list]) -> list:
@@ -753,13 +786,16 @@ def _draw(glyph: _Glyph, text: str, width: float, font_names: dict[str, str]) ->
         shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
         name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
     squeeze = min(1.0, width / (natural * glyph.scale)) if natural > 0 else 1.0
+    # Narrower than MIN_SQUEEZE reads badly: below it the size shrinks instead (same
+    # baseline), so the surrogate never runs over its neighbours.
+    size = glyph.size * min(1.0, squeeze / MIN_SQUEEZE)
     return [
         ([], b"q"), ([], b"BT"),
-        ([NameObject(name), FloatObject(glyph.size)], b"Tf"),
+        ([NameObject(name), FloatObject(size)], b"Tf"),
         ([NumberObject(3 if glyph.invisible else 0)], b"Tr"),
         ([FloatObject(0)], b"Tc"), ([FloatObject(0)], b"Tw"),
         ([FloatObject(x) for x in glyph.text_matrix], b"Tm"),
-        ([FloatObject(max(squeeze, 0.5) * glyph.scale * 100)], b"Tz"),
+        ([FloatObject(max(squeeze, MIN_SQUEEZE) * glyph.scale * 100)], b"Tz"),
         ([shown], b"TJ"),
         ([], b"ET"), ([], b"Q"),
     ]
@@ -806,12 +842,15 @@ def _add_fonts(glyphs: list[_Glyph], stream: _Stream, writer: PdfWriter) -> dict
         resources[NameObject("/Font")] = fonts
     fonts = fonts.get_object()
     names = {}
+    shared = writer.__dict__.setdefault("_deident_fonts", {})  # one object per font and file
     for base in {_standard_font(g.font) for g in glyphs}:
         name = f"/Deident{base.replace('-', '')}"
-        fonts[NameObject(name)] = writer._add_object(DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(f"/{base}"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        if base not in shared:
+            shared[base] = writer._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(f"/{base}"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        fonts[NameObject(name)] = shared[base]
         names[base] = name
     return names
 
@@ -907,7 +946,8 @@ def read_back(path: Path) -> list[str]:
 def _strings(obj: PdfObject | None, out: list[str], depth: int) -> None:
     if obj is None or depth > 20:
         return
-    if isinstance(obj, StreamObject):
+    # An object stream's objects are read one by one (as objects, with their names known).
+    if isinstance(obj, StreamObject) and obj.get("/Type") not in ("/ObjStm", "/XRef"):
         with contextlib.suppress(Exception):  # an image filter pypdf cannot decode: not text
             out.append(obj.get_data().decode("latin-1"))
     if isinstance(obj, DictionaryObject):
