@@ -449,3 +449,34 @@ def test_a_surrogate_never_overflows_its_original_width(room: float) -> None:
     natural = pdf._shown_width(by_operator[b"TJ"][0], font, size)
     assert natural * scale <= room + 1e-6
     assert scale >= pdf.MIN_SQUEEZE and (size == 12.0 or abs(natural * scale - room) < 1e-6)
+
+
+def test_changed_field_without_appearance_gets_one_others_untouched(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    plain, src = tmp_path / "plain.pdf", tmp_path / "in.pdf"
+    _letter(plain)
+    writer = PdfWriter(clone_from=plain)
+    fields = []
+    for i, value in enumerate(("Mme Josiane VERDELET", "sans objet")):
+        fields.append(_annotation(
+            writer, "/Widget", (300, 600 - 40 * i, 500, 620 - 40 * i), FT=NameObject("/Tx"),
+            T=TextStringObject(f"champ{i}"), V=TextStringObject(value),
+            DA=TextStringObject("/Helv 10 Tf 0 g")))
+    helvetica = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica")})
+    writer.pages[0][NameObject("/Annots")] = ArrayObject(fields)
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): ArrayObject(fields), NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g"),
+        NameObject("/DR"): DictionaryObject({NameObject("/Font"): DictionaryObject({
+            NameObject("/Helv"): writer._add_object(helvetica)})})})
+    writer.write(src)
+    report, dst = _run(deidentifier, src, tmp_path)
+    assert report.status == "done", report.reason
+    reader = PdfReader(dst)
+    assert "/NeedAppearances" not in reader.trailer["/Root"]["/AcroForm"]
+    changed, untouched = (a.get_object() for a in reader.pages[0]["/Annots"])
+    assert "VERDELET" not in str(changed["/V"])
+    appearance = changed["/AP"]["/N"].get_object().get_data()
+    assert str(changed["/V"]).split()[-1].encode("latin-1") in appearance
+    assert "/AP" not in untouched  # not redrawn: it looks as it did

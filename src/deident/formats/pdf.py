@@ -664,6 +664,8 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
             _replace_in_line(target, block_edits)
     if renamed:
         _rename_destinations(state.writer, renamed)
+    _draw_missing_appearances(state.writer, [t.holder for t, e in zip(state.targets, edits, strict=True)
+                                             if e and isinstance(t, _DictText) and t.key == "/V"])
     for stream in state.streams:
         if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
@@ -682,6 +684,26 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
             del clean.trailer["/Info"]
         clean.save(dst, compress_streams=True, deterministic_id=True, fix_metadata_version=False,
                    object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
+
+
+def _draw_missing_appearances(writer: PdfWriter, fields: list[DictionaryObject]) -> None:
+    """A text field whose value changed and whose widgets have no appearance gets one (pypdf
+    draws it from /DA); fields that have one had its text replaced like any content, and
+    untouched fields keep theirs: /NeedAppearances is never set, so no viewer redraws
+    the whole form its own way."""
+    pages = {page.indirect_reference.idnum: page for page in writer.pages}
+    for field_dict in fields:
+        if field_dict.get("/FT", (field_dict.get("/Parent") or {}).get("/FT")) != "/Tx":
+            continue
+        widgets = [k.get_object() for k in field_dict.get("/Kids", [])] or [field_dict]
+        for widget in widgets:
+            page = widget.raw_get("/P") if "/P" in widget else None
+            if "/AP" in widget or not isinstance(page, IndirectObject) or page.idnum not in pages:
+                continue
+            with contextlib.suppress(*_DAMAGED):  # no /DA, no font: viewers draw it from /V
+                writer.update_page_form_field_values(
+                    pages[page.idnum], {str(field_dict["/T"]): str(field_dict["/V"])},
+                    auto_regenerate=None)
 
 
 def _replace_in_line(line: _Line, edits: list[Replacement]) -> None:
