@@ -480,3 +480,16 @@ def test_changed_field_without_appearance_gets_one_others_untouched(
     appearance = changed["/AP"]["/N"].get_object().get_data()
     assert str(changed["/V"]).split()[-1].encode("latin-1") in appearance
     assert "/AP" not in untouched  # not redrawn: it looks as it did
+
+
+def test_a_password_file_does_not_stop_owner_password_only_files(deidentifier: Deidentifier,
+                                                                 tmp_path: Path) -> None:
+    """A folder run with --password-file also holds files that need no password."""
+    plain, src = tmp_path / "plain.pdf", tmp_path / "in.pdf"
+    _letter(plain)
+    subprocess.run(["qpdf", "--encrypt", "", "owner-secret", "256", "--print=none", "--",
+                    str(plain), str(src)], check=True)
+    secret = tmp_path / "password.txt"
+    secret.write_text("user-secret-of-other-files\n")
+    report, dst = _run(deidentifier, src, tmp_path, password_file=secret)
+    assert_delivered(report, plain, dst, [NAME], note="encryption removed (owner password only)")

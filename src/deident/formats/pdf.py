@@ -8,10 +8,18 @@ placed in user space; glyphs on one baseline form a line, the block the analyzer
 a name drawn by several operators or fonts is one string. A removed glyph leaves its
 advance behind (a TJ kerning number), so nothing else on the line moves; the surrogate is
 drawn at the original position with a standard-14 font close to the original (serif or
-sans, bold, italic), squeezed with Tz to the original width.
+sans, bold, italic), squeezed with Tz to the original width (and drawn smaller past
+half width).
 
-Refused: encrypted, signed, XFA, damaged files, pages with no text layer (scans), fonts
-that cannot be decoded; attachments unless `embedded="drop"`.
+The file is opened through qpdf (pikepdf): damaged files are repaired, owner-password-only
+files (and, with `password`, user-password files) decrypted, and written unencrypted;
+signatures and an XFA form with an AcroForm fallback are removed; each noted in
+`Document.meta["note"]`. The output is written through qpdf again (reachable objects only,
+object streams, deterministic /ID).
+
+Refused: user-password files without the password, pure XFA, files no reader opens, pages
+with no text layer (scans), fonts that cannot be decoded; attachments unless
+`embedded="drop"`.
 """
 
 from __future__ import annotations
@@ -173,7 +181,12 @@ def _open(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
 def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
     notes: list[str] = []
     try:
-        source = pikepdf.open(path, password=password or "", attempt_recovery=True)
+        try:  # the empty user password first: most encrypted PDFs only restrict printing
+            source, given = pikepdf.open(path, password="", attempt_recovery=True), False
+        except pikepdf.PasswordError:
+            if not password:
+                raise
+            source, given = pikepdf.open(path, password=password, attempt_recovery=True), True
     except pikepdf.PasswordError:
         if password:
             raise RefusedError("encrypted PDF: the password given does not open it") from None
@@ -190,9 +203,8 @@ def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[s
                 notes.append("damaged file repaired (bytes before %PDF)")
         _normalize_content_streams(source)
         if source.is_encrypted:
-            notes.append("encryption removed (owner password only)"
-                         if source.user_password_matched and not password
-                         else "decrypted with the password given, written unencrypted")
+            notes.append("decrypted with the password given, written unencrypted" if given
+                         else "encryption removed (owner password only)")
         buffer = io.BytesIO()
         try:
             source.save(buffer, encryption=False, fix_metadata_version=False,
