@@ -493,3 +493,28 @@ def test_a_password_file_does_not_stop_owner_password_only_files(deidentifier: D
     secret.write_text("user-secret-of-other-files\n")
     report, dst = _run(deidentifier, src, tmp_path, password_file=secret)
     assert_delivered(report, plain, dst, [NAME], note="encryption removed (owner password only)")
+
+
+def test_a_form_xobject_reused_on_every_page_is_read_and_rewritten_once(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from deident.formats import pdf
+
+    src = tmp_path / "in.pdf"
+    canvas = Canvas(str(src), invariant=1)
+    canvas.beginForm("letterhead")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 800, "Service de neurologie, chef de service : Dr Anatole PRUNIER")
+    canvas.endForm()
+    for page in range(5):
+        canvas.doForm("letterhead")
+        canvas.setFont("Helvetica", 12)
+        canvas.drawString(72, 760, f"Page {page + 1} : suivi pour une {traps.MEDICAL}.")
+        canvas.showPage()
+    canvas.save()
+    document = pdf.read(src, "scope")
+    assert sum("PRUNIER" in block.text for block in document.blocks) == 1
+    report, dst = _run(deidentifier, src, tmp_path)
+    assert_delivered(report, src, dst, [NAME])
+    assert traps.pdftotext(dst).count("Service de neurologie") == 5

@@ -255,8 +255,9 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
     blocks: list[Block] = []
     targets: list[_Line | _DictText | _DestinationName] = []
     streams: list[_Stream] = []
+    forms: set[int] = set()  # form XObjects already read (a letterhead drawn on every page)
     for number, page in enumerate(writer.pages, start=1):
-        page_streams = _read_streams(page, writer)
+        page_streams = _read_streams(page, writer, forms=forms)
         if not any(s.glyphs for s in page_streams) and _has_images(page):
             raise RefusedError(f"page {number} has no text layer, only images (a scan?): "
                                "it needs OCR first")
@@ -468,9 +469,11 @@ def _fonts(fonts: DictionaryObject | None) -> dict[str, Font]:
 
 def _read_streams(owner: DictionaryObject, writer: PdfWriter,
                   inherited_fonts: DictionaryObject | None = None,
-                  path: tuple[int, ...] = ()) -> list[_Stream]:
+                  path: tuple[int, ...] = (), forms: set[int] | None = None) -> list[_Stream]:
     """The owner's content stream and, depth first, those of the forms it draws; a form
-    that draws itself, directly or not, or forms nested too deep, are refused."""
+    that draws itself, directly or not, or forms nested too deep, are refused. A form with
+    resources of its own is read once per document (`forms`), however many pages draw it:
+    its text is the same everywhere, and one rewrite serves them all."""
     if len(path) > MAX_FORM_DEPTH:
         raise RefusedError(f"PDF with form XObjects nested more than {MAX_FORM_DEPTH} deep")
     contents = owner.get_contents() if hasattr(owner, "get_contents") else ContentStream(owner, writer)
@@ -546,7 +549,11 @@ def _read_streams(owner: DictionaryObject, writer: PdfWriter,
                 number = reference.idnum if isinstance(reference, IndirectObject) else id(xobject)
                 if number in path:
                     raise RefusedError("PDF with a form XObject that draws itself (a cycle)")
-                streams += _read_streams(xobject, writer, font_dictionary, (*path, number))
+                if forms is not None and "/Resources" in xobject:
+                    if number in forms:
+                        continue
+                    forms.add(number)
+                streams += _read_streams(xobject, writer, font_dictionary, (*path, number), forms)
     return streams
 
 
