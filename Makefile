@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_sheets.py
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 eval: install
 	$(BIN)/deident evaluate evaluation/corpus/test

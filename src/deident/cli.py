@@ -93,6 +93,9 @@ OcrDrawOption = Annotated[OcrDraw | None, typer.Option(
     help="Over a replaced word in an image: its surrogate, or a plain box (config key: ocr.draw).")]
 OcrLanguagesOption = Annotated[str | None, typer.Option(
     help='Tesseract models, e.g. fra or fra+eng (config key: ocr.languages).')]
+PasswordFileOption = Annotated[Path | None, typer.Option(
+    help="File whose first line is the user password of encrypted PDFs (never given on the "
+         "command line) (config key: password_file).")]
 KnownOption = Annotated[Path | None, typer.Option(
     help="Known identities of the patients (CSV or JSONL; see deident.known) (config key: known).")]
 OperatorOption = Annotated[list[str] | None, typer.Option(
@@ -168,6 +171,7 @@ def pseudonymize(
     ocr_draw: OcrDrawOption = None,
     ocr_languages: OcrLanguagesOption = None,
     known: KnownOption = None,
+    password_file: PasswordFileOption = None,
     operator: OperatorOption = None,
     disable: DisableOption = None,
     limit: Annotated[list[str] | None, typer.Option(
@@ -200,7 +204,8 @@ def pseudonymize(
             config_file, date_scope=date_scope and date_scope.value,
             embedded=embedded and embedded.value, images=images and images.value, known=known,
             ocr=ocr and ocr.value, ocr_dpi=ocr_dpi, ocr_draw=ocr_draw and ocr_draw.value,
-            ocr_languages=ocr_languages, operators=_operators(operator),
+            ocr_languages=ocr_languages, password_file=password_file,
+            operators=_operators(operator),
             entities={t.strip().upper(): False for t in disable} if disable else None)
         for name, value in _limits(limit).items():
             config = config.with_overrides(f"CLI --limit {name}", **{name: value})
@@ -552,10 +557,10 @@ _TOML_NAMES = {"allow_terms": "allow.terms", "allow_regexes": "allow.regexes",
 def config_rows(config: Config) -> list[tuple[str, str, str]]:
     """(key as written in deident.toml, value, key of its source)."""
     rows = [(_TOML_NAMES.get(k, k), str(getattr(config, k)), k) for k in (
-        "date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
-        "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type", "max_file_mb",
-        "max_pages", "max_parts", "max_unpacked_mb", "max_seconds", "ocr", "ocr_dpi", "ocr_draw",
-        "ocr_languages", "ocr_min_confidence")]
+        "date_scope", "max_date_shift_days", "embedded", "images", "known", "password_file",
+        "threshold", "allow_terms", "allow_regexes", "deny_terms", "deny_regexes", "deny_type",
+        "max_file_mb", "max_pages", "max_parts", "max_unpacked_mb", "max_seconds", "ocr",
+        "ocr_dpi", "ocr_draw", "ocr_languages", "ocr_min_confidence")]
     rows += [(f"entities.{t}", str(on).lower(), f"entities.{t}") for t, on in config.entities.items()]
     rows += [(f"operators.{t}", op, f"operators.{t}") for t, op in config.operators.items()]
     return rows

@@ -89,6 +89,9 @@ class Config:
     embedded: str = "refuse"
     images: str = "refuse"
     known: Path | None = None
+    # A file holding the user password of encrypted PDFs (the password never goes on a
+    # command line, into a log or a report).
+    password_file: Path | None = None
     threshold: float = 0.4
     entities: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(ENTITY_TYPES, True))
     operators: dict[str, str] = field(default_factory=lambda: dict.fromkeys(ENTITY_TYPES, "pseudonym"))
@@ -178,7 +181,8 @@ def _read_table(path: Path) -> dict:
     return data
 
 
-_SCALARS = {"date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold"}
+_SCALARS = {"date_scope", "max_date_shift_days", "embedded", "images", "known", "threshold",
+            "password_file"}
 _TABLES = {"entities", "operators", "allow", "deny", "limits", "columns", "ocr"}
 OCR_MODES = ("auto", "off", "force")
 OCR_DRAWS = ("surrogate", "box")
@@ -291,7 +295,7 @@ def _check(flat: dict[str, Any], origin: str) -> dict[str, Any]:
             value = tuple(value)
         elif key == "deny_type" and value not in ENTITY_TYPES:
             raise fail("deny.type", f"one of {', '.join(ENTITY_TYPES)}")
-        elif key == "known":
+        elif key in ("known", "password_file"):
             value = Path(os.fspath(value))
         elif key == "ocr" and value not in OCR_MODES:
             raise fail("ocr.mode", f"one of {', '.join(OCR_MODES)}")

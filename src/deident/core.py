@@ -94,6 +94,7 @@ class Deidentifier:
         embedded: str | None = None,
         images: str | None = None,
         known: str | Path | None = None,
+        password_file: str | Path | None = None,
         entities: dict[str, bool] | None = None,
         operators: dict[str, str] | None = None,
         fast: bool = False,
@@ -113,7 +114,7 @@ class Deidentifier:
             "API argument", date_scope=date_scope, max_date_shift_days=max_date_shift_days,
             threshold=threshold, embedded=embedded, images=images, known=known,
             entities=entities, operators=operators, ocr=ocr, ocr_dpi=ocr_dpi, ocr_draw=ocr_draw,
-            ocr_languages=ocr_languages)
+            ocr_languages=ocr_languages, password_file=password_file)
         self._key = key if key is not None else resolve_key(key_file)
         self.analyzer = shared_analyzer(model_name, ner=not fast)
         self._configure(self.config)  # its own threshold, if the configuration sets one
@@ -308,7 +309,7 @@ class Deidentifier:
                     src, scope, embedded=self.embedded, images=self.images,
                     max_pages=self.config.max_pages, max_parts=self.config.max_parts,
                     max_unpacked_mb=self.config.max_unpacked_mb, columns=self.config.columns,
-                    ocr=self.ocr)
+                    ocr=self.ocr, password=self._password())
                 edits, entities, remnants = self.pseudonymize_document(document, name)
                 _write_verified(adapter, document, edits, remnants, dst,
                                 self.analyzer.protected_spans)
@@ -330,6 +331,17 @@ class Deidentifier:
         if patient is not None:
             return f"patient:{patient}"
         return scope_id if scope_id is not None else self._file_scope(src)
+
+    def _password(self) -> str | None:
+        """The user password of encrypted PDFs, read from `password_file` (first line)."""
+        path = self.config.password_file
+        if path is None:
+            return None
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise RefusedError(f"password file cannot be read ({exc.strerror})") from None
+        return lines[0] if lines else ""
 
     def _file_scope(self, src: Path) -> str:
         scope = self.pseudonymizer.date_scope

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pdf_traps as traps
 import pytest
+from pypdf.generic import TextStringObject
 
 from deident import Deidentifier
 
@@ -173,22 +174,34 @@ def test_actual_text_named_destinations_and_attachments(deidentifier: Deidentifi
     assert key.startswith("Dossier de Mme ") and bookmark["/Dest"] == key  # the link follows
 
 
-@pytest.mark.parametrize(("form", "reason"), [({"/SigFlags": 3}, "signed"), ({"/XFA": []}, "XFA")])
-def test_signed_and_xfa_files_are_refused(deidentifier: Deidentifier, tmp_path: Path,
-                                          form: dict, reason: str) -> None:
-    from pypdf import PdfWriter
+@pytest.mark.parametrize(("form", "fields", "outcome"), [
+    ({"/SigFlags": 3}, False, "digital signature removed"),
+    ({"/XFA": []}, True, "XFA form removed"),
+    ({"/XFA": []}, False, "pure XFA")])
+def test_signatures_and_xfa_with_fallback_removed_pure_xfa_refused(
+        deidentifier: Deidentifier, tmp_path: Path, form: dict, fields: bool, outcome: str) -> None:
+    from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 
     base = tmp_path / "base.pdf"
     _canvas_pdf(base, lambda canvas: canvas.drawString(72, 700, "Dr Anatole PRUNIER"))
     writer = PdfWriter(clone_from=base)
+    field = writer._add_object(DictionaryObject({
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("nom"),
+        NameObject("/V"): TextStringObject("Dr Anatole PRUNIER")}))
     writer.root_object[NameObject("/AcroForm")] = DictionaryObject({
         NameObject(k): NumberObject(v) if isinstance(v, int) else ArrayObject()
-        for k, v in form.items()} | {NameObject("/Fields"): ArrayObject()})
+        for k, v in form.items()} | {NameObject("/Fields"): ArrayObject([field] if fields else [])})
     src = tmp_path / "in.pdf"
     writer.write(src)
     report, dst = _rewritten(deidentifier, tmp_path, src)
-    assert report.status == "refused" and reason in report.reason and not dst.exists()
+    if outcome == "pure XFA":
+        assert report.status == "refused" and outcome in report.reason and not dst.exists()
+        return
+    assert report.status == "done" and outcome in report.reason
+    form_out = PdfReader(dst).trailer["/Root"]["/AcroForm"]
+    assert "/XFA" not in form_out and "/SigFlags" not in form_out
+    assert b"PRUNIER" not in traps.qdf_bytes(dst)
 
 
 def test_surrogates_use_the_original_font_when_it_has_the_glyphs(outputs: dict) -> None:

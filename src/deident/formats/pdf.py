@@ -8,7 +8,18 @@ placed in user space; glyphs on one baseline form a line, the block the analyzer
 a name drawn by several operators or fonts is one string. A removed glyph leaves its
 advance behind (a TJ kerning number), so nothing else on the line moves; the surrogate is
 drawn at the original position with a standard-14 font close to the original (serif or
-sans, bold, italic), squeezed with Tz to the original width.
+sans, bold, italic), squeezed with Tz to the original width (and drawn smaller past
+half width).
+
+The file is opened through qpdf (pikepdf): damaged files are repaired, owner-password-only
+files (and, with `password`, user-password files) decrypted, and written unencrypted;
+signatures and an XFA form with an AcroForm fallback are removed; each noted in
+`Document.meta["note"]`. The output is written through qpdf again (reachable objects only,
+object streams, deterministic /ID).
+
+Refused: user-password files without the password, pure XFA, files no reader opens, pages
+with no text layer (scans), fonts that cannot be decoded; attachments unless
+`embedded="drop"`.
 
 Scanned pages (no text layer, only images; every page with `ocr.mode = "force"`) are
 rendered with PDFium, read by OCR (deident.formats.ocr), and written back as the painted
@@ -16,33 +27,35 @@ image at the same page size with an invisible text layer of the pseudonymized OC
 the original image and content are gone from the file. Images on text pages are read too;
 one whose text holds personal data is replaced by its painted copy (same size, place).
 
-Refused: encrypted, signed, XFA, damaged files, scans when OCR is off or Tesseract absent,
+Refused (besides the above): scans when OCR is off or Tesseract absent,
 fonts that cannot be decoded; attachments unless `embedded="drop"`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import logging
+import math
 import struct
 import unicodedata
+import warnings
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy
+import pikepdf
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import LimitReachedError, PdfReadError, PdfStreamError
 from pypdf.generic import (
     ArrayObject,
-    BooleanObject,
     ByteStringObject,
     ContentStream,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -68,11 +81,16 @@ _DAMAGED = (PdfReadError, PdfStreamError, LimitReachedError, ValueError, KeyErro
             AttributeError, IndexError, NotImplementedError, RecursionError, OverflowError,
             ZeroDivisionError, UnicodeError, struct.error, zlib.error)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MIN_SQUEEZE = 0.5  # horizontal scaling (Tz) of a surrogate wider than the original
 MAX_FORM_DEPTH = 32  # forms drawn inside forms: real files stay far below
 _LINE_TOLERANCE = 1.0  # points: glyphs within this of a baseline are on it
 # Strings of dictionaries that hold free text: annotations, fields, bookmarks, links.
 _TEXT_KEYS = ("/Contents", "/T", "/RC", "/Subj", "/TU", "/TM", "/V", "/DV", "/Title", "/URI",
               "/P", "/ActualText", "/Alt", "/E")
+_INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+              "/CreationDate", "/ModDate", "/Trapped")
+_VOCABULARY_KEYS = ("/Type", "/Subtype", "/S", "/FT", "/Filter", "/BM", "/IT", "/H",
+                    "/HT", "/BaseState", "/Event", "/Intent")
 _REMOVED_KEYS = ("/Metadata", "/Thumb", "/JS", "/JavaScript", "/AA", "/PieceInfo")
 _STANDARD_FONTS = {  # (serif, fixed, bold, italic) -> standard-14 font
     (False, False, False, False): "Helvetica", (False, False, True, False): "Helvetica-Bold",
@@ -173,10 +191,11 @@ class PdfState:
 
 # -- read ---------------------------------------------------------------------------------
 def read(path: Path, scope_id: str, *, embedded: str = "refuse", max_pages: int = 5000,
-         ocr: ocr.OcrOptions | None = None, **options: object) -> Document:
+         ocr: ocr.OcrOptions | None = None, password: str | None = None,
+         **options: object) -> Document:
     try:
         return _read(path, scope_id, embedded=embedded, max_pages=max_pages,
-                     options=ocr or _DEFAULT_OCR)
+                     options=ocr or _DEFAULT_OCR, password=password)
     except _DAMAGED as exc:
         raise RefusedError(f"PDF with damaged or unsupported content ({type(exc).__name__})") \
             from None
@@ -185,28 +204,101 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", max_pages: int 
 _DEFAULT_OCR = ocr.OcrOptions()
 
 
-def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
-          options: ocr.OcrOptions) -> Document:
+def _open(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
+    """The file as qpdf reads it, rewritten once and unencrypted, for pypdf, and notes for
+    the report. qpdf (through pikepdf) is the reference repairer: it rebuilds a broken xref,
+    skips junk before %PDF, fixes wrong stream lengths and object offsets, reads a missing
+    object as null, parses delimiters pypdf's parser takes into names (a NUL between
+    tokens), and decrypts every standard security handler (R2-R6), with the empty user
+    password or the one given."""
+    with warnings.catch_warnings():  # pikepdf's advice on forms: not ours to print
+        warnings.simplefilter("ignore")
+        return _open_with_qpdf(path, password)
+
+
+def _open_with_qpdf(path: Path, password: str | None) -> tuple[PdfReader, list[str]]:
+    notes: list[str] = []
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            raise RefusedError("encrypted PDF: it cannot be read")
+        try:  # the empty user password first: most encrypted PDFs only restrict printing
+            source, given = pikepdf.open(path, password="", attempt_recovery=True), False
+        except pikepdf.PasswordError:
+            if not password:
+                raise
+            source, given = pikepdf.open(path, password=password, attempt_recovery=True), True
+    except pikepdf.PasswordError:
+        if password:
+            raise RefusedError("encrypted PDF: the password given does not open it") from None
+        raise RefusedError("encrypted PDF that needs a user password "
+                           "(give it with --password-file)") from None
+    except (pikepdf.PdfError, OSError, RuntimeError, ValueError) as exc:
+        # qpdf's message names the file (a name can be personal data): only its kind here.
+        what = "its page tree cannot be rebuilt" if "pages tree" in str(exc) else \
+            "no cross-reference or object can be read"
+        raise RefusedError(f"not a valid PDF, damaged beyond repair ({what})") from None
+    with source:
+        with path.open("rb") as handle:
+            if not handle.read(1024).startswith(b"%PDF-"):
+                notes.append("damaged file repaired (bytes before %PDF)")
+        _normalize_content_streams(source)
+        if source.is_encrypted:
+            notes.append("decrypted with the password given, written unencrypted" if given
+                         else "encryption removed (owner password only)")
+        buffer = io.BytesIO()
+        try:
+            source.save(buffer, encryption=False, fix_metadata_version=False,
+                        preserve_pdfa=False)
+        except (pikepdf.PdfError, RuntimeError, ValueError):
+            raise RefusedError("not a valid PDF (damaged beyond repair)") from None
+        # Warnings are qpdf's repairs; the PDF was damaged (their text quotes no content).
+        if source.get_warnings():
+            notes.append("damaged file repaired")
+    buffer.seek(0)
+    return PdfReader(buffer, strict=False), notes
+
+
+def _normalize_content_streams(source: pikepdf.Pdf) -> None:
+    """Content streams with NUL bytes are tokenized by qpdf and written back with plain
+    delimiters: pypdf's parser takes a NUL between tokens into the name before it (a colour
+    space, a font) and the page no longer draws what it drew. qpdf's tokenizer keeps strings,
+    #xx name escapes and inline images as they were. Other streams are left byte for byte."""
+    for page in source.pages:
+        contents = page.obj.get("/Contents")
+        parts = contents if isinstance(contents, pikepdf.Array) else [contents]
+        if contents is not None and any(isinstance(part, pikepdf.Stream)
+                                        and b"\0" in part.read_bytes() for part in parts):
+            page.obj.Contents = source.make_stream(
+                pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)))
+    for obj in source.objects:
+        if isinstance(obj, pikepdf.Stream) and "/BBox" in obj and obj.get("/Subtype") != "/Image":
+            try:
+                data = obj.read_bytes()
+            except pikepdf.PdfError:
+                continue
+            if b"\0" in data:
+                obj.write(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(obj)))
+
+
+def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
+          options: ocr.OcrOptions, password: str | None = None) -> Document:
+    reader, notes = _open(path, password)
+    try:
         writer = PdfWriter(clone_from=reader)  # a full rewrite: no incremental revision stays
     except (*_DAMAGED, OSError):
         raise RefusedError("not a valid PDF (damaged or unreadable)") from None
     root = writer.root_object
     if len(writer.pages) > max_pages:
         raise RefusedError(f"PDF of more than {max_pages} pages (limits.max_pages)")
-    _refuse_unsafe(root, embedded)
+    notes += _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
     targets: list[_Line | _DictText | _DestinationName | _PictureLine] = []
     streams: list[_Stream] = []
     pictures: list[_Picture] = []
     seen_images: set[int] = set()
+    forms: set[int] = set()  # form XObjects already read (a letterhead drawn on every page)
     for number, page in enumerate(writer.pages, start=1):
         scanned = options.mode == "force"
-        page_streams = [] if scanned else _read_streams(page, writer)
+        page_streams = [] if scanned else _read_streams(page, writer, forms=forms)
         if not scanned and not any(s.glyphs for s in page_streams) and _has_images(page):
             if options.mode == "off":
                 raise RefusedError(f"page {number} has no text layer, only images (a scan?): "
@@ -243,8 +335,11 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
         for index, (text, _) in enumerate(picture.reading.lines):
             blocks.append(Block(text, f"{picture.where} ocr"))
             targets.append(_PictureLine(picture, index))
-    return Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
-                    state=PdfState(writer, streams, targets, pictures, options))
+    document = Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
+                        state=PdfState(writer, streams, targets, pictures, options))
+    if notes:
+        document.meta["note"] = "; ".join(notes)
+    return document
 
 
 # -- scans and images ---------------------------------------------------------------------
@@ -336,13 +431,20 @@ def _raw(stream: StreamObject) -> bytes:
     return bytes(stream._data)
 
 
-def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
+def _refuse_unsafe(root: DictionaryObject, embedded: str) -> list[str]:
+    """Refuse what cannot be made safe; remove what a rewrite cannot keep (signatures, an
+    XFA form that has an AcroForm fallback) and say so (the notes returned)."""
+    notes = []
     form = root.get("/AcroForm")
     form = form.get_object() if form is not None else None
     if form is not None and "/XFA" in form:
-        raise RefusedError("PDF with an XFA form: cannot be checked")
-    if "/Perms" in root or (form is not None and int(form.get("/SigFlags", 0)) & 1):
-        raise RefusedError("digitally signed PDF: rewriting would break the signature")
+        if not form.get("/Fields"):
+            raise RefusedError("PDF with a pure XFA form (no AcroForm fields): cannot be checked")
+        del form[NameObject("/XFA")]  # viewers fall back on the AcroForm fields
+        root.pop(NameObject("/NeedsRendering"), None)
+        notes.append("XFA form removed (its AcroForm fallback kept)")
+    if _remove_signatures(root, form):
+        notes.append("digital signature removed (a rewrite breaks it)")
     names = root.get("/Names")
     names = names.get_object() if names is not None else None
     if names is not None and "/EmbeddedFiles" in names:
@@ -350,6 +452,25 @@ def _refuse_unsafe(root: DictionaryObject, embedded: str) -> None:
             raise RefusedError("PDF with attachments: cannot be made safe "
                                "(use --embedded drop to remove them)")
         del names[NameObject("/EmbeddedFiles")]
+        notes.append("attachments removed")
+    return notes
+
+
+def _remove_signatures(root: DictionaryObject, form: DictionaryObject | None) -> bool:
+    """Signature fields become unsigned fields (their value, the signature dictionary with
+    the signer's name, reason, location and certificates, goes); /Perms and SigFlags go."""
+    found = root.pop(NameObject("/Perms"), None) is not None
+    if form is None:
+        return found
+    if form.pop(NameObject("/SigFlags"), None) is not None:
+        found = True
+    for field_dict in _walk(list(form.get("/Fields") or []), skip=("/Parent", "/P")):
+        if field_dict.get("/FT") == "/Sig" or (isinstance(field_dict.get("/V"), DictionaryObject)
+                                              and field_dict["/V"].get("/Type") == "/Sig"):
+            for key in ("/V", "/Lock", "/SV"):
+                if field_dict.pop(NameObject(key), None) is not None:
+                    found = True
+    return found
 
 
 def _remove_hidden_places(writer: PdfWriter) -> None:
@@ -360,7 +481,14 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
     names = root.get("/Names")
     if names is not None:
         names.get_object().pop(NameObject("/JavaScript"), None)
-    writer._info = None  # the Info dictionary: author, title, producer, dates
+    # The Info dictionary (author, title, producer, dates) leaves the trailer; its entries
+    # are emptied, not the object itself, which some producers share with the catalog's
+    # AcroForm. An orphan, it is gone at write time.
+    info = writer._info
+    if info is not None:
+        for key in _INFO_KEYS:
+            info.pop(NameObject(key), None)
+    writer._info_obj = None
     _sweep(root, _REMOVED_KEYS)  # XMP of images and fonts, page thumbnails, editor data
     for page in writer.pages:
         for key in _REMOVED_KEYS:
@@ -380,9 +508,35 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
                 annotation.pop(NameObject(key), None)  # actions: JavaScript, launches
             kept.append(reference)
         page[NameObject("/Annots")] = kept
-    form = root.get("/AcroForm")
-    if form is not None:
-        form.get_object()[NameObject("/NeedAppearances")] = BooleanObject(True)
+    _remove_offpage_widgets(writer)
+
+
+def _remove_offpage_widgets(writer: PdfWriter) -> None:
+    """Widgets on no page of the page tree (left by an editor that deleted their page)
+    are dropped from their fields, and an annotation's /P naming such a page goes: that
+    page, unseen and unread, would otherwise be written out whole."""
+    pages = {page.indirect_reference.idnum for page in writer.pages}
+    placed = {ref.idnum for page in writer.pages for ref in (page.get("/Annots") or [])
+              if isinstance(ref, IndirectObject)}
+    root = writer.root_object
+
+    def on_page(ref: PdfObject) -> bool:
+        obj = ref.get_object()
+        is_widget_only = obj.get("/Subtype") == "/Widget" and "/T" not in obj and "/Kids" not in obj
+        return not is_widget_only or not isinstance(ref, IndirectObject) or ref.idnum in placed
+
+    start = [root.raw_get("/AcroForm")] if "/AcroForm" in root else []
+    start += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    for obj in _walk(start, skip=("/P",)):
+        for key in ("/Kids", "/Fields"):
+            if key in obj and obj.get("/Type") != "/Pages":
+                kids = obj[key].get_object() if isinstance(obj.raw_get(key), IndirectObject) \
+                    else obj[key]
+                if isinstance(kids, ArrayObject) and not all(on_page(k) for k in kids):
+                    obj[NameObject(key)] = ArrayObject(k for k in kids if on_page(k))
+        page = obj.raw_get("/P") if "/P" in obj else None
+        if isinstance(page, IndirectObject) and page.idnum not in pages:
+            del obj[NameObject("/P")]
 
 
 def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
@@ -459,9 +613,11 @@ def _fonts(fonts: DictionaryObject | None) -> dict[str, Font]:
 
 def _read_streams(owner: DictionaryObject, writer: PdfWriter,
                   inherited_fonts: DictionaryObject | None = None,
-                  path: tuple[int, ...] = ()) -> list[_Stream]:
+                  path: tuple[int, ...] = (), forms: set[int] | None = None) -> list[_Stream]:
     """The owner's content stream and, depth first, those of the forms it draws; a form
-    that draws itself, directly or not, or forms nested too deep, are refused."""
+    that draws itself, directly or not, or forms nested too deep, are refused. A form with
+    resources of its own is read once per document (`forms`), however many pages draw it:
+    its text is the same everywhere, and one rewrite serves them all."""
     if len(path) > MAX_FORM_DEPTH:
         raise RefusedError(f"PDF with form XObjects nested more than {MAX_FORM_DEPTH} deep")
     contents = owner.get_contents() if hasattr(owner, "get_contents") else ContentStream(owner, writer)
@@ -537,7 +693,11 @@ def _read_streams(owner: DictionaryObject, writer: PdfWriter,
                 number = reference.idnum if isinstance(reference, IndirectObject) else id(xobject)
                 if number in path:
                     raise RefusedError("PDF with a form XObject that draws itself (a cycle)")
-                streams += _read_streams(xobject, writer, font_dictionary, (*path, number))
+                if forms is not None and "/Resources" in xobject:
+                    if number in forms:
+                        continue
+                    forms.add(number)
+                streams += _read_streams(xobject, writer, font_dictionary, (*path, number), forms)
     return streams
 
 
@@ -559,8 +719,7 @@ def _decode(data: bytes, font: Font) -> list[tuple[str, int, int, float]]:
 
 
 def _lines(stream: _Stream) -> list[_Line]:
-    """Glyphs grouped by baseline, left to right; a gap wider than a third of the font size
-    becomes a space."""
+    """Glyphs grouped by baseline, left to right; a gap wider than 0.15 em becomes a space."""
     rows: dict[int, list[int]] = {}
     for index, glyph in enumerate(stream.glyphs):
         rows.setdefault(round(glyph.matrix[5] / _LINE_TOLERANCE), []).append(index)
@@ -572,7 +731,10 @@ def _lines(stream: _Stream) -> list[_Line]:
         for index in indexes:
             glyph = stream.glyphs[index]
             x = glyph.matrix[4]
-            if previous_end is not None and x - previous_end > glyph.size / 3 and chars \
+            # A word space is at least ~0.2 em even in tight justified text (TeX sets
+            # them as TJ numbers near -330); kerning stays under ~0.1 em.
+            em = glyph.size * math.hypot(glyph.matrix[0], glyph.matrix[1])
+            if previous_end is not None and x - previous_end > 0.15 * em and chars \
                     and stream.glyphs[chars[-1]].char != " " and glyph.char != " ":
                 chars.append(None)
             chars.append(index)
@@ -595,8 +757,9 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     # An annotation's /P is its page, a structure element's its parent: not followed.
     for obj in _walk(start, skip=("/Parent", "/Prev", "/P")):
         if not isinstance(obj, StreamObject):
-            found += [(obj, key) for key in _TEXT_KEYS  # strings, not names (/V /Off)
-                      if isinstance(obj.get(key), str) and not isinstance(obj[key], NameObject)
+            # strings, not names (/V /Off); a string may be an indirect object of its own
+            found += [(obj, key) for key in _TEXT_KEYS if key in obj
+                      and isinstance(obj[key], str) and not isinstance(obj[key], NameObject)
                       and str(obj[key]).strip()]
     return found
 
@@ -666,26 +829,48 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
             _replace_in_line(target, block_edits)
     if renamed:
         _rename_destinations(state.writer, renamed)
+    _draw_missing_appearances(state.writer, [t.holder for t, e in zip(state.targets, edits, strict=True)
+                                             if e and isinstance(t, _DictText) and t.key == "/V"])
     for stream in state.streams:
         if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
     for picture in state.pictures:
         _write_picture(picture, state.writer, state.ocr)
-    # Cloning from the written bytes keeps only what the catalog reaches: orphans (the old
-    # Info dictionary, removed metadata, replaced streams) are gone, whatever held them.
+    # qpdf writes out only what the trailer reaches: orphans (the old Info dictionary,
+    # removed metadata, replaced streams) are gone, whatever held them. Object streams
+    # are generated (thousands of annotation dictionaries take a fraction of their plain
+    # size), streams left raw are compressed, and the /ID is computed from the output's own
+    # content: nothing links back to the input file, and the same input gives the same
+    # bytes (a resumed run equals an uninterrupted one).
     buffer = io.BytesIO()
     state.writer.write(buffer)
-    clean = PdfWriter(clone_from=PdfReader(buffer))
-    clean._info = None
-    # A new /ID, from the output's own content: nothing links back to the input file, and
-    # the same input gives the same bytes (a resumed run equals an uninterrupted one).
-    clean._ID = ArrayObject([ByteStringObject(b"\0" * 16)] * 2)
-    draft = io.BytesIO()
-    clean.write(draft)
-    identifier = ByteStringObject(hashlib.sha256(draft.getvalue()).digest()[:16])
-    clean._ID = ArrayObject([identifier, identifier])
-    with dst.open("wb") as handle:
-        clean.write(handle)
+    buffer.seek(0)
+    with warnings.catch_warnings(), pikepdf.open(buffer) as clean:
+        warnings.simplefilter("ignore")
+        if "/Info" in clean.trailer:
+            del clean.trailer["/Info"]
+        clean.save(dst, compress_streams=True, deterministic_id=True, fix_metadata_version=False,
+                   object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
+
+
+def _draw_missing_appearances(writer: PdfWriter, fields: list[DictionaryObject]) -> None:
+    """A text field whose value changed and whose widgets have no appearance gets one (pypdf
+    draws it from /DA); fields that have one had its text replaced like any content, and
+    untouched fields keep theirs: /NeedAppearances is never set, so no viewer redraws
+    the whole form its own way."""
+    pages = {page.indirect_reference.idnum: page for page in writer.pages}
+    for field_dict in fields:
+        if field_dict.get("/FT", (field_dict.get("/Parent") or {}).get("/FT")) != "/Tx":
+            continue
+        widgets = [k.get_object() for k in field_dict.get("/Kids", [])] or [field_dict]
+        for widget in widgets:
+            page = widget.raw_get("/P") if "/P" in widget else None
+            if "/AP" in widget or not isinstance(page, IndirectObject) or page.idnum not in pages:
+                continue
+            with contextlib.suppress(*_DAMAGED):  # no /DA, no font: viewers draw it from /V
+                writer.update_page_form_field_values(
+                    pages[page.idnum], {str(field_dict["/T"]): str(field_dict["/V"])},
+                    auto_regenerate=None)
 
 
 def _write_picture(picture: _Picture, writer: PdfWriter, options: ocr.OcrOptions) -> None:
@@ -846,10 +1031,16 @@ def _rewrite(stream: _Stream, writer: PdfWriter) -> None:
         operations[index:index + 1] = _without_glyphs(operations[index], by_operation[index],
                                                       drawings)
     content = stream.content
-    if isinstance(stream.owner, StreamObject):
-        stream.owner.set_data(content.get_data())
+    if isinstance(stream.owner, StreamObject):  # a form XObject or an appearance
+        owner = stream.owner
+        if isinstance(owner, EncodedStreamObject):  # any filter chain becomes Flate alone
+            owner.get_data()  # decoded once with the original filters (pypdf keeps it)
+            owner[NameObject("/Filter")] = NameObject("/FlateDecode")
+            owner.pop(NameObject("/DecodeParms"), None)
+        owner.set_data(content.get_data())
     else:
         stream.owner.replace_contents(content)
+        stream.owner.compress_content_streams()  # as small as the original, not raw
 
 
 def _without_glyphs(operation: tuple, removed: list[_Glyph], drawings: dict[int, list]) -> list:
@@ -912,13 +1103,16 @@ def _draw(glyph: _Glyph, text: str, width: float, font_names: dict[str, str]) ->
         shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
         name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
     squeeze = min(1.0, width / (natural * glyph.scale)) if natural > 0 else 1.0
+    # Narrower than MIN_SQUEEZE reads badly: below it the size shrinks instead (same
+    # baseline), so the surrogate never runs over its neighbours.
+    size = glyph.size * min(1.0, squeeze / MIN_SQUEEZE)
     return [
         ([], b"q"), ([], b"BT"),
-        ([NameObject(name), FloatObject(glyph.size)], b"Tf"),
+        ([NameObject(name), FloatObject(size)], b"Tf"),
         ([NumberObject(3 if glyph.invisible else 0)], b"Tr"),
         ([FloatObject(0)], b"Tc"), ([FloatObject(0)], b"Tw"),
         ([FloatObject(x) for x in glyph.text_matrix], b"Tm"),
-        ([FloatObject(max(squeeze, 0.5) * glyph.scale * 100)], b"Tz"),
+        ([FloatObject(max(squeeze, MIN_SQUEEZE) * glyph.scale * 100)], b"Tz"),
         ([shown], b"TJ"),
         ([], b"ET"), ([], b"Q"),
     ]
@@ -965,12 +1159,15 @@ def _add_fonts(glyphs: list[_Glyph], stream: _Stream, writer: PdfWriter) -> dict
         resources[NameObject("/Font")] = fonts
     fonts = fonts.get_object()
     names = {}
+    shared = writer.__dict__.setdefault("_deident_fonts", {})  # one object per font and file
     for base in {_standard_font(g.font) for g in glyphs}:
         name = f"/Deident{base.replace('-', '')}"
-        fonts[NameObject(name)] = writer._add_object(DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(f"/{base}"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        if base not in shared:
+            shared[base] = writer._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(f"/{base}"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        fonts[NameObject(name)] = shared[base]
         names[base] = name
     return names
 
@@ -1082,12 +1279,16 @@ def _text_in_image(obj: StreamObject) -> str:
 def _strings(obj: PdfObject | None, where: str, out: list[Piece], depth: int) -> None:
     if obj is None or depth > 20:
         return
-    if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image":  # pixels: not text
+    # An object stream's objects are read one by one (as objects, with their names known).
+    if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image" \
+            and obj.get("/Type") not in ("/ObjStm", "/XRef"):  # pixels: not text
         with contextlib.suppress(Exception):  # a filter pypdf cannot decode: not text
             out.append(Piece(f"{where} stream", obj.get_data().decode("latin-1"), raw=True))
     if isinstance(obj, DictionaryObject):
         for key, value in obj.items():
-            if not isinstance(value, IndirectObject):
+            # PDF's own vocabulary (/Subtype /Highlight, /S /URI) is no one's data.
+            if not isinstance(value, IndirectObject) and not (
+                    key in _VOCABULARY_KEYS and isinstance(value, NameObject)):
                 _strings(value, f"{where} {key}" if depth == 0 else where, out, depth + 1)
     elif isinstance(obj, ArrayObject):
         for value in obj:
