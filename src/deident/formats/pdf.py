@@ -66,6 +66,7 @@ from pypdf.generic import (
 )
 from pypdf.generic._font import Font
 
+from deident.columns import WHOLE_CELL_TYPES, column_type
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
 from deident.formats import ocr
@@ -144,6 +145,13 @@ class _Stream:
 class _Line:
     stream: _Stream
     chars: list[int | None]  # glyph index per character; None for an inserted space
+    # Positions in `chars` of the spaces that stand for a column gap (a table's cells, a
+    # form's label and value): the line's text holds a tab there, as a text table would.
+    columns: frozenset[int] = frozenset()
+
+    def text(self) -> str:
+        return "".join(("\t" if n in self.columns else " ") if i is None
+                       else self.stream.glyphs[i].char for n, i in enumerate(self.chars))
 
 
 @dataclass
@@ -321,12 +329,12 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
                         blocks.append(Block(str(properties[key]), f"page {number} {key}"))
                         targets.append(_DictText(properties, key, stream))
             for line in _lines(stream):
-                text = "".join(" " if i is None else stream.glyphs[i].char for i in line.chars)
+                text = line.text()
                 if text.strip():
                     blocks.append(Block(text, f"page {number} line"))
                     targets.append(line)
     for holder, key in _dictionary_texts(writer):
-        blocks.append(Block(str(holder[key]), f"dictionary {key}"))
+        blocks.append(Block(str(holder[key]), f"dictionary {key}", _field_type(holder, key)))
         targets.append(_DictText(holder, key))
     for array, index in _destination_names(root):
         blocks.append(Block(str(array[index]), "named destination"))
@@ -718,8 +726,12 @@ def _decode(data: bytes, font: Font) -> list[tuple[str, int, int, float]]:
     return glyphs
 
 
+_COLUMN_GAP_EM = 3.0  # wider than any word space: the next table cell or form value
+
+
 def _lines(stream: _Stream) -> list[_Line]:
-    """Glyphs grouped by baseline, left to right; a gap wider than 0.15 em becomes a space."""
+    """Glyphs grouped by baseline, left to right; a gap wider than 0.15 em becomes a space
+    (a tab past 3 em: a column gap)."""
     rows: dict[int, list[int]] = {}
     for index, glyph in enumerate(stream.glyphs):
         rows.setdefault(round(glyph.matrix[5] / _LINE_TOLERANCE), []).append(index)
@@ -727,6 +739,7 @@ def _lines(stream: _Stream) -> list[_Line]:
     for key in sorted(rows, reverse=True):
         indexes = sorted(rows[key], key=lambda i: stream.glyphs[i].matrix[4])
         chars: list[int | None] = []
+        columns: set[int] = set()
         previous_end = None
         for index in indexes:
             glyph = stream.glyphs[index]
@@ -734,13 +747,26 @@ def _lines(stream: _Stream) -> list[_Line]:
             # A word space is at least ~0.2 em even in tight justified text (TeX sets
             # them as TJ numbers near -330); kerning stays under ~0.1 em.
             em = glyph.size * math.hypot(glyph.matrix[0], glyph.matrix[1])
-            if previous_end is not None and x - previous_end > 0.15 * em and chars \
+            gap = x - previous_end if previous_end is not None else 0.0
+            if gap > 0.15 * em and chars \
                     and stream.glyphs[chars[-1]].char != " " and glyph.char != " ":
+                if gap > _COLUMN_GAP_EM * em:
+                    columns.add(len(chars))
                 chars.append(None)
             chars.append(index)
             previous_end = x + glyph.advance * glyph.matrix[0]
-        lines.append(_Line(stream, chars))
+        lines.append(_Line(stream, chars, frozenset(columns)))
     return lines
+
+
+def _field_type(holder: DictionaryObject, key: str) -> str | None:
+    """A form field's value is a name, a town or an establishment whole when the field's
+    name says so ("Ville", "Nom du patient"), as a table's column header does."""
+    if key not in ("/V", "/DV") or "/T" not in holder:
+        return None
+    typed = column_type(str(holder["/T"]))
+    return typed.entity_type if typed is not None and typed.entity_type in WHOLE_CELL_TYPES \
+        else None
 
 
 def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
