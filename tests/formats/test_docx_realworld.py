@@ -226,3 +226,20 @@ def test_real_files_are_done(deidentifier: Deidentifier, tmp_path: Path, name: s
     assert report.status == "done", report.reason
     with zipfile.ZipFile(tmp_path / name) as archive:
         assert archive.testzip() is None
+
+
+def test_a_name_that_is_also_a_word_of_the_package_is_no_reason_to_refuse(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    """"Dr Header" is replaced; Word's own "header1.xml", style "Header" and w:type="first"
+    are the package's wiring, not remnants of him."""
+    src = tmp_path / "lettre.docx"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Service de neurologie"
+    document.sections[0].different_first_page_header_footer = True
+    document.sections[0].first_page_header.paragraphs[0].text = "Première page"
+    document.add_paragraph("Consultation du Dr Header et du Dr First, maladie de Parkinson.")
+    document.save(str(src))
+    report = deidentifier.pseudonymize_file(src, tmp_path / "out" / "lettre.docx")
+    assert report.status == "done", report.reason
+    body = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "lettre.docx")).paragraphs)
+    assert "Header" not in body and "First" not in body and "maladie de Parkinson" in body

@@ -18,10 +18,12 @@ with the words), each field code, every other text node, the attributes that hol
 from __future__ import annotations
 
 import io
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from lxml import etree
 from PIL import Image
 
@@ -657,7 +659,8 @@ def read_back(path: Path) -> list[Piece]:
     pictures show (OCR)."""
     package = Package.open(path, KIND)
     to_transitional(package)
-    pieces = [Piece("part names", name) for name in package.names()]
+    pieces = [Piece("part names", name) for name in package.names()
+              if not _STANDARD_PART.fullmatch(name)]
     for name in package.names():
         if package.content_type(name).startswith("text/") and _is_utf8(package.raw(name)):
             pieces.append(Piece(name, package.raw(name).decode("utf-8")))
@@ -681,8 +684,44 @@ def read_back(path: Path) -> list[Piece]:
             pieces += [Piece(f"{name} ({tag})", element.text or ""),
                        Piece(f"{name} ({tag} tail)", element.tail or "")]
             pieces += [Piece(f"{name} ({tag}/@{_qualified(element, attribute)})", value)
-                       for attribute, value in element.attrib.items()]
+                       for attribute, value in element.attrib.items()
+                       if not _structural(name, element, attribute, value)]
     return [p for p in pieces if p.text.strip()]
+
+
+# Part names every Word file has ("word/header1.xml"): a detected "Header" is no reason to
+# refuse them. Media, embeddings and any other name are searched.
+_STANDARD_PART = regex.compile(
+    r"(?:\[Content_Types\]\.xml|(?:.*/)?_rels/.*\.rels|docProps/(?:core|app|custom|thumbnail)\.\w+|"
+    r"(?:word|customXml)/(?:_rels/)?(?:document|styles|stylesWithEffects|settings|webSettings|"
+    r"fontTable|numbering|footnotes|endnotes|comments|commentsExtended|commentsIds|"
+    r"commentsExtensible|people|header\d*|footer\d*|theme/theme\d*|glossary/document|"
+    r"item\d*|itemProps\d*)\.xml(?:\.rels)?)")
+
+
+_KEYWORD = regex.compile(r"[a-z][a-zA-Z0-9]*")
+_STYLE_REFERENCES = {w(t) for t in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink",
+                                    "basedOn", "next", "link", "name", "aliases")}
+
+
+def _structural(part: str, element: etree._Element, attribute: str, value: str) -> bool:
+    """A package's own wiring, never text: the content types and relationship types, the
+    names of the parts every Word file has (external targets are searched), and the
+    keywords WordprocessingML attributes take (`w:type="first"`) outside text attributes."""
+    if not (part == CONTENT_TYPES or part.endswith(".rels")):
+        if attribute == w("styleId") or (attribute == w("val") and element.tag in _STYLE_REFERENCES) \
+                or (attribute == w("name") and element.tag == w("lsdException")):
+            return True  # style names and ids: Word's and the template's ("Header", "Title")
+        return attribute.startswith(f"{{{W_NS}}}") and _KEYWORD.fullmatch(value) is not None \
+            and not _holds_text(element, attribute)
+    if attribute in ("Type", "ContentType", "Extension", "Id", "TargetMode"):
+        return True
+    if attribute in ("PartName", "Target") and element.get("TargetMode") != "External":
+        folder = posixpath.dirname(posixpath.dirname(part))  # word/_rels/x.rels -> word
+        target = value.lstrip("/") if value.startswith("/") or part == CONTENT_TYPES else \
+            posixpath.normpath(posixpath.join(folder, value))
+        return _STANDARD_PART.fullmatch(target) is not None
+    return False
 
 
 def _qualified(element: etree._Element, name: str) -> str:
