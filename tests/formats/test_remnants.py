@@ -24,7 +24,8 @@ def build_docx(path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Patient : M. Jean DUPONT, vu ce jour.")
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Nom", "DUPONT"
+    # an untyped label: a "Nom" cell would be a name whole, found without the analyzer
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Remarque", "DUPONT"
     document.add_paragraph("M. Dupont va mieux.")
     png = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(png, "PNG")
@@ -112,7 +113,8 @@ def test_pdf_file_name_form_is_fixed_or_refused(
     first, last = re.search(r"Mme (\S+) (\S+)", text).groups()
     assert f"{last}_{first}_plaie.png" in text.replace(" ", "")  # drawn apart: blanks
 
-    no_fix(monkeypatch)
+    no_fix(monkeypatch)  # and the file-name recognizer misses it too
+    miss(monkeypatch, deidentifier, r"VERDELET_Josiane", keep_first=False)
     report = deidentifier.pseudonymize_file(src, tmp_path / "refused.pdf")
     assert report.status == "refused"
     assert report.reason == "verification failed: PERSON remnant in page 1 text"
@@ -128,7 +130,8 @@ def test_pdf_sentinel_catches_a_missed_nir(
     assert report.status == "done", report.reason
     assert number.replace(" ", "") not in _pdf_text(tmp_path / "out.pdf").replace(" ", "")
 
-    no_fix(monkeypatch)
+    no_fix(monkeypatch)  # and the file-name recognizer misses it too
+    miss(monkeypatch, deidentifier, r"VERDELET_Josiane", keep_first=False)
     report = deidentifier.pseudonymize_file(src, tmp_path / "refused.pdf")
     assert report.status == "refused"
     assert report.reason == "verification failed: FR_NIR remnant in page 1 text"
