@@ -64,6 +64,17 @@ def _shot(driver: object, name: str) -> None:
     driver.save_screenshot(str(ROOT / "build" / f"review-{name}.png"))
 
 
+def _submitting(driver: object, act: object) -> None:
+    """`act` posts a form: wait until the page it leaves is gone (the next one is loaded)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(page))
+
+
 def test_review_a_folder_with_the_keyboard(browser: object, review: tuple[ReviewServer, Path]
                                            ) -> None:
     from selenium.webdriver.common.by import By
@@ -93,18 +104,19 @@ def test_review_a_folder_with_the_keyboard(browser: object, review: tuple[Review
 
     first = driver.find_element(By.CSS_SELECTOR, "#suspect-list li")
     value = first.find_element(By.CSS_SELECTOR, "a").text
-    first.find_element(By.TAG_NAME, "button").click()  # "Remplacer": deny term, done again
+    _submitting(driver, lambda: first.find_element(By.TAG_NAME, "button").click())  # deny, redo
     assert "/doc?id=0" in driver.current_url
     assert value in (folder / "deident.toml").read_text(encoding="utf-8")
     output = driver.find_element(By.ID, "output").text
     assert value not in output
-    driver.find_element(By.TAG_NAME, "body").send_keys("a")  # approve
+    _submitting(driver, lambda: driver.find_element(By.TAG_NAME, "body").send_keys("a"))  # approve
     assert "validé" in driver.find_element(By.TAG_NAME, "main").text
 
     driver.get(base + "/")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/approve'] button").click()
+    _submitting(driver, lambda: driver.find_element(
+        By.CSS_SELECTOR, "form[action='/approve'] button").click())
     driver.find_element(By.ID, "reviewer").send_keys("Data manager")
-    driver.find_element(By.CSS_SELECTOR, "form.signoff button").click()
+    _submitting(driver, lambda: driver.find_element(By.CSS_SELECTOR, "form.signoff button").click())
     assert "Relecture signée par Data manager" in driver.find_element(By.TAG_NAME, "main").text
     _shot(driver, "signed")
     signoff = json.loads(review_path(folder / "dst").read_text(encoding="utf-8"))["signoff"]
