@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from deident.batch import folder_scope_id, iter_files
+from deident.document import Block, Document, Replacement
 from deident.entities import Entity
 from deident.errors import DeidentError
 from deident.fingerprints import fingerprint as scan_fingerprint
@@ -59,14 +60,22 @@ def correspondences(deidentifier: Deidentifier, src: Path) -> Iterator[Correspon
         except DeidentError:
             continue  # refused files were never delivered: nothing to reveal in them
         edits, entities, _ = deidentifier.pseudonymize_document(document, name)
-        _, offsets = document.joined()
-        starts = [e.start for e in entities]  # sorted, non-overlapping
-        for block, block_edits, offset in zip(document.blocks, edits, offsets, strict=True):
-            for start, end, pseudonym in block_edits:
-                index = bisect.bisect_right(starts, offset + start) - 1
-                entity_type = entities[index].type if index >= 0 else "?"
-                yield Correspondence(name, block.locator, entity_type, block.text[start:end],
-                                     pseudonym)
+        for block, _, start, end, pseudonym, entity in replaced_spans(document, edits, entities):
+            yield Correspondence(name, block.locator, entity.type if entity else "?",
+                                 block.text[start:end], pseudonym)
+
+
+def replaced_spans(document: Document, edits: list[list[Replacement]], entities: list[Entity]
+                   ) -> Iterator[tuple[Block, int, int, int, str, Entity | None]]:
+    """Each replacement with its block, the block's offset in the joined text, its span in
+    the block, the pseudonym and the entity it replaced (entities: sorted, joined-text
+    coordinates, as Deidentifier.pseudonymize_document gives them)."""
+    _, offsets = document.joined()
+    starts = [e.start for e in entities]  # sorted, non-overlapping
+    for block, block_edits, offset in zip(document.blocks, edits, offsets, strict=True):
+        for start, end, pseudonym in block_edits:
+            index = bisect.bisect_right(starts, offset + start) - 1
+            yield block, offset, start, end, pseudonym, entities[index] if index >= 0 else None
 
 
 def reveal(deidentifier: Deidentifier, src: Path, pseudonym: str | None = None, *,

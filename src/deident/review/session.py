@@ -9,7 +9,6 @@ the project's configuration ([deny] and [allow] terms of deident.toml).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -26,7 +25,7 @@ from deident import __version__
 from deident.batch import Task, plan
 from deident.config import find_config_file, load_config
 from deident.core import Deidentifier
-from deident.document import Document
+from deident.correspondence import replaced_spans
 from deident.entities import Entity
 from deident.errors import DeidentError
 from deident.fingerprints import fingerprint
@@ -127,8 +126,11 @@ class ReviewSession:
         except DeidentError as exc:
             return View("", "", [], [], error=str(exc))
         edits, entities, _ = d.pseudonymize_document(source, task.source)
-        joined, offsets = source.joined()
-        replacements = _replacements(source, edits, entities, offsets)
+        joined = source.joined()[0]
+        replacements = [  # in joined-text coordinates, with the entity each replaced
+            Replacement(offset + start, offset + end, e.type if e else "?",
+                        e.score if e else 0.0, e.hint if e else "", pseudonym)
+            for _, offset, start, end, pseudonym, e in replaced_spans(source, edits, entities)]
         output = self.dst / task.output
         try:
             delivered = adapter_for(output).read(output, "review").joined()[0] \
@@ -282,19 +284,6 @@ def add_term(config_file: Path, section: str, value: str) -> None:
     if value not in terms:
         terms.append(value)
     config_file.write_text(tomlkit.dumps(document), encoding="utf-8")
-
-
-def _replacements(source: Document, edits: list, entities: list[Entity], offsets: list[int]
-                  ) -> list[Replacement]:
-    """Each replaced span in joined-text coordinates, with the entity it replaced."""
-    starts = [e.start for e in entities]  # sorted, non-overlapping
-    found = []
-    for block_edits, offset in zip(edits, offsets, strict=True):
-        for start, end, pseudonym in block_edits:
-            entity = entities[max(0, bisect.bisect_right(starts, offset + start) - 1)]
-            found.append(Replacement(offset + start, offset + end, entity.type, entity.score,
-                                     entity.hint, pseudonym))
-    return found
 
 
 def _folder_report(dst: Path) -> dict[str, dict]:
