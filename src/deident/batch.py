@@ -216,7 +216,7 @@ def _pool(deidentifier: Deidentifier, workers: int) -> Iterator[_Pool | None]:
 
 def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> FileReport:
     """One file: a report with masked paths and hashes; the output written or absent."""
-    input_sha256 = _sha256(src / task.source)
+    input_sha256 = file_sha256(src / task.source)
     if not task.supported:
         suffix = Path(task.source).suffix
         report = FileReport(source=task.masked, output=None, status="refused",
@@ -227,7 +227,7 @@ def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> Fil
         report.source = task.masked
         if report.output is not None:
             report.output = task.output
-            report.output_sha256 = _sha256(dst / task.output)
+            report.output_sha256 = file_sha256(dst / task.output)
     report.input_sha256 = input_sha256
     return report
 
@@ -258,7 +258,8 @@ def folder_scope_id(deidentifier: Deidentifier, relative: Path) -> str:
     return relative.as_posix()
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks (outputs can be large)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -348,9 +349,9 @@ class _State:
         """The report of an earlier run that did this file, if its output is still whole."""
         if not self.done or not task.supported:
             return None
-        entry = self.done.get(self.key(task.output, _sha256(src / task.source)))
+        entry = self.done.get(self.key(task.output, file_sha256(src / task.source)))
         output = dst / task.output
-        if entry is None or not output.is_file() or _sha256(output) != entry["output_sha256"]:
+        if entry is None or not output.is_file() or file_sha256(output) != entry["output_sha256"]:
             return None
         return FileReport(**entry)
 

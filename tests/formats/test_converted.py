@@ -4,11 +4,11 @@ as .xlsx beside the mirrored path, the conversion named in the report."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import libreoffice
 import openpyxl
 import pytest
 import xlsx_traps as traps
@@ -19,19 +19,10 @@ from deident.formats import converted
 NAMES = ["Brunet", "Lefebvre", "Amandine", "Rosalie", "Lemaire", "Carpentier"]
 
 
-def _require_libreoffice() -> str:
-    binary = converted.soffice()
-    if binary is None:
-        if os.environ.get("DEIDENT_REQUIRE_LIBREOFFICE"):
-            pytest.fail("LibreOffice is required here (CI installs libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice not installed (CI installs libreoffice-calc-nogui)")
-    return binary
-
-
 @pytest.fixture(scope="module")
 def legacy_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same small workbook saved as .xls and .ods by LibreOffice itself."""
-    binary = _require_libreoffice()
+    binary = libreoffice.require_soffice()
     folder = tmp_path_factory.mktemp("legacy")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -95,7 +86,7 @@ def legacy_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One letter saved as .doc, .rtf and .odt by LibreOffice itself."""
     import docx
 
-    binary = _require_libreoffice()
+    binary = libreoffice.require_soffice()
     folder = tmp_path_factory.mktemp("letters")
     letter = docx.Document()
     letter.add_paragraph("Compte rendu : Mme Rosalie LEFEBVRE, née le 14/06/1988, suivie pour "

@@ -22,7 +22,7 @@ import regex
 import tomlkit
 
 from deident import __version__
-from deident.batch import Task, plan
+from deident.batch import Task, file_sha256, plan
 from deident.config import find_config_file, load_config
 from deident.core import Deidentifier
 from deident.correspondence import replaced_spans
@@ -194,7 +194,7 @@ class ReviewSession:
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "deident_version": __version__,
             "configuration_sha256": _config_digest(self.deidentifier),
-            "outputs": {d.task.output: _sha256(self.dst / d.task.output)
+            "outputs": {d.task.output: file_sha256(self.dst / d.task.output)
                         for d in self.documents if (self.dst / d.task.output).exists()},
             "approved": sorted(d.task.output for d in self.documents if d.approved),
             "unapproved": sorted(d.task.output for d in self.documents
@@ -228,7 +228,7 @@ def check(dst: Path) -> list[str]:
     for name, digest in sorted(recorded.items()):
         if name not in present:
             problems.append(f"missing since sign-off: {name}")
-        elif _sha256(dst / name) != digest:
+        elif file_sha256(dst / name) != digest:
             problems.append(f"changed since sign-off: {name}")
     for name in signoff.get("unapproved", []):
         problems.append(f"not approved: {name}")
@@ -310,10 +310,6 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(tmp, path)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _config_digest(deidentifier: Deidentifier) -> str:
