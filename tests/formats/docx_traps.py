@@ -300,8 +300,9 @@ def _comment(doc: Document) -> None:
     doc.part.relate_to(_new_part(doc, "/word/people.xml", CT_PEOPLE, people.encode()), RT_PEOPLE)
 
 
-def _text_box(doc: Document) -> None:
-    content = f"<w:txbxContent><w:p>{_run('Contact : M. Firmin DELACOURT')}</w:p></w:txbxContent>"
+def text_box(doc: Document, text: str) -> None:
+    """A text box as Word writes it: the DrawingML shape and its VML fallback copy."""
+    content = f"<w:txbxContent><w:p>{_run(text)}</w:p></w:txbxContent>"
     anchor = (
         '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="2" '
         'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
@@ -469,7 +470,7 @@ def build_trap_docx(path: Path) -> list[str]:
     _headers_and_footers(doc)
     _notes(doc)
     _comment(doc)
-    _text_box(doc)
+    text_box(doc, "Contact : M. Firmin DELACOURT")
     _content_control(doc)
     _fields_and_link(doc)
     _pictures(doc)

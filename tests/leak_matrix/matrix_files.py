@@ -28,6 +28,8 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from formats.docx_traps import text_box  # tests/ is on the path (see build.py)
+
 from .matrix_cells import Cell, cells, filler
 
 NS = {
@@ -135,37 +137,6 @@ def _footnote(doc: Document, text: str) -> None:
         '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'))
 
 
-def _text_box(doc: Document, text: str) -> None:
-    """A text box as Word writes it: the DrawingML shape and its VML fallback copy."""
-    content = f"<w:txbxContent><w:p>{_run(text)}</w:p></w:txbxContent>"
-    anchor = (
-        '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="2" '
-        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
-        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-        '<wp:extent cx="2743200" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        '<wp:wrapSquare wrapText="bothSides"/><wp:docPr id="900" name="Zone de texte 1"/>'
-        "<wp:cNvGraphicFramePr/>"
-        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-        '<a:xfrm><a:off x="0" y="0"/><a:ext cx="2743200" cy="457200"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
-        f'<wps:txbx>{content}</wps:txbx><wps:bodyPr rot="0" vert="horz" wrap="square" anchor="t">'
-        "<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
-    )
-    vml = (
-        '<v:shape id="Zone de texte 1" o:spid="_x0000_s1026" type="#_x0000_t202" filled="f" stroked="t" '
-        'style="position:absolute;margin-left:0;margin-top:0;width:3in;height:36pt;z-index:2">'
-        f'<v:textbox>{content}</v:textbox><w10:wrap type="square"/></v:shape>'
-    )
-    doc.add_paragraph("Encadré :")._p.append(_el(
-        '<w:r><mc:AlternateContent><mc:Choice Requires="wps">'
-        f"<w:drawing>{anchor}</w:drawing></mc:Choice>"
-        f"<mc:Fallback><w:pict>{vml}</w:pict></mc:Fallback></mc:AlternateContent></w:r>",
-        "mc", "wps", "wp", "a", "v", "o", "w10",
-    ))
-
-
 def _hyperlink(doc: Document, cell: Cell, target: str) -> None:
     rid = doc.part.relate_to(target, RT.HYPERLINK, is_external=True)
     shown = LINK_TEXT.get(cell.variant.type, "pièce jointe")
@@ -202,7 +173,7 @@ def _docx(cell: Cell, path: Path, texts: list[str]) -> None:
     elif place == "comment_author":
         doc.add_comment(first.runs, text="À revoir avec le patient.", author=text, initials=_initials(text))
     elif place == "textbox":
-        _text_box(doc, text)
+        text_box(doc, text)
     elif place in ("alt_descr", "alt_title", "alt_name"):
         doc.add_paragraph("Photographie de la lésion :")
         shape = doc.add_picture(io.BytesIO(_png()), width=Cm(1))
