@@ -157,12 +157,20 @@ def run(deidentifier, documents, fixes: Counter, out: Path, own: set[str]) -> Co
         if found := remnant_types(deidentifier, dst, values):
             counts["remnant"] += 1
             counts["own"] += bool(found & own)
+            counts.update(f"type:{t}" for t in found)
         elif fixes["added"] > before:
             counts["fixed"] += 1
         else:
             counts["clean"] += 1
         dst.unlink()
     return counts
+
+
+def types(counts: Counter) -> str:
+    """ "PERSON 3, CITY 1": documents with a remnant, per type of the value it betrays."""
+    found = sorted(((k[5:], n) for k, n in counts.items() if k.startswith("type:")),
+                   key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{t} {n}" for t, n in found)
 
 
 def main() -> int:
@@ -190,8 +198,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="deident-independence-") as tmp:
         for label, documents in sets.items():
             print(f"\n### {label}: {len(documents)} documents per configuration\n")
-            print("| disabled | clean | fixed | refused | remnant | of its own types |")
-            print("|---|---:|---:|---:|---:|---:|")
+            print("| disabled | clean | fixed | refused | remnant | of its own types | remnant types |")
+            print("|---|---:|---:|---:|---:|---:|---|")
             for name in configurations:
                 own = entity_types(deidentifier, name)
                 with disabled(deidentifier, name):
@@ -200,7 +208,8 @@ def main() -> int:
                     name, name.replace("NER:", "spaCy NER label ") if name.startswith("NER:") else name)
                 mark = " (sentinel-backed)" if name in SENTINEL_BACKED else ""
                 print(f"| {shown}{mark} | {counts['clean']} | {counts['fixed']} | "
-                      f"{counts['refused']} | {counts['remnant']} | {counts['own']} |", flush=True)
+                      f"{counts['refused']} | {counts['remnant']} | {counts['own']} | {types(counts)} |",
+                      flush=True)
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
 

@@ -2,8 +2,9 @@
 
 Each case lists every identifier in its text and the medical words that must
 survive. A case passes when no identifier is left in the output (as a whole
-word, case-sensitive), each was detected with the expected type, and every
-`keep` string is still there.
+word, case-sensitive), nor any word of a name (a three-word first name that
+loses two words still betrays the third), each was detected with the expected
+type, and every `keep` string is still there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from conftest import CASES_DIR, load_cases
 
 CASE_FILES = sorted(p.name for p in CASES_DIR.glob("*.jsonl"))
 CASES = [(name, case) for name in CASE_FILES for case in load_cases(name)]
+
+
+# Words of a name that betray nobody alone.
+_PARTICLES = {"de", "du", "des", "le", "la", "les", "d", "l", "van", "von", "der", "ben", "el",
+              "da", "do", "dos", "das"}
+
+
+def _name_words(case: dict) -> set[str]:
+    return {w for e in case["entities"] if e["type"] == "PERSON"
+            for w in re.findall(r"\w{2,}", e["text"]) if w.lower() not in _PARTICLES}
 
 
 def _occurrences(haystack: str, needle: str) -> int:
@@ -44,6 +55,11 @@ def test_case(file: str, case: dict, results) -> None:
         found = {e.type for e in result.entities if e.start < start + len(value) and start < e.end}
         if expected["type"] not in found:
             problems.append(f"{expected['type']} at {start} detected as {sorted(found) or 'nothing'}")
+    for word in _name_words(case):  # no more of it than the text holds outside the names
+        outside = max(0, _occurrences(text, word) - sum(_occurrences(e["text"], word)
+                                                        for e in case["entities"]))
+        if _occurrences(result.text, word) > outside:
+            problems.append(f"a word of a PERSON value left in output ({len(word)} letters)")
     for keep in case["keep"]:
         if _occurrences(result.text, keep) < _occurrences(text, keep):
             problems.append(f"keep item at {text.find(keep)} was altered")

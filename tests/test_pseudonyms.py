@@ -144,6 +144,17 @@ def test_surrogate_never_carries_an_original_word(pseudonymizer) -> None:
     assert session._unique("CITY", "Brest", lambda original, draw: next(drawn)) == "Loudéac"
 
 
+def test_surrogate_never_carries_a_part_of_a_hyphenated_name(pseudonymizer) -> None:
+    from deident.entities import HOSPITAL, Entity
+
+    text = "Dr Martin-Garnier, clinique Les Embruns."
+    session = pseudonymizer.session(text, "doc")
+    session.register([Entity(3, 17, PERSON, 0.9), Entity(19, 39, HOSPITAL, 0.9)])
+    drawn = iter(["Centre de rééducation Garnier", "Clinique du Parc"])
+    assert session._unique(HOSPITAL, "clinique Les Embruns",
+                           lambda original, draw: next(drawn)) == "Clinique du Parc"
+
+
 def test_date_offset_is_keyed_and_scoped(pseudonymizer) -> None:
     assert pseudonymizer.date_offset("a") == pseudonymizer.date_offset("a")
     offsets = {pseudonymizer.date_offset(str(i)) for i in range(20)}

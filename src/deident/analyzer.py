@@ -153,7 +153,7 @@ class Analyzer:
         protected = self.protected_spans(text)
         entities = self._clean(text, entities, protected)
         entities = [e for e in entities if e.score >= self.threshold]
-        entities = resolve_overlaps(entities)
+        entities = resolve_overlaps(join_names(entities))
         return self._propagate(text, entities, protected)
 
     def protected_spans(self, text: str) -> Spans:
@@ -424,13 +424,45 @@ def _town_of(zip_city: str) -> str:
     return town if len(town) > 2 and any(ch.isupper() for ch in town) else ""
 
 
+def join_names(entities: list[Entity]) -> list[Entity]:
+    """Where PERSON spans of the rules (not the statistical NER, whose edges are guesses)
+    overlap without one holding the other, their union is added, with the score and hint of
+    the member resolve_overlaps would prefer.
+
+    A table's cell "Thi Thu Ha" and a name shape "BARTHELEMY<tab>Thi Thu" are one person
+    written over two cells: keeping only the longer would leave "Ha" behind. (Places are
+    left alone: a town's union with a statistical location swallows names.)"""
+    unions: list[Entity] = []
+    cluster: list[Entity] = []
+    rules = (e for e in entities if e.type == PERSON and e.hint != "ner")
+    for entity in sorted(rules, key=lambda e: (e.start, -e.end)):
+        if cluster and entity.start < max(e.end for e in cluster):
+            cluster.append(entity)
+            continue
+        unions += _union(cluster)
+        cluster = [entity]
+    return [*entities, *unions, *_union(cluster)]
+
+
+def _union(cluster: list[Entity]) -> list[Entity]:
+    start, end = cluster[0].start if cluster else 0, max((e.end for e in cluster), default=0)
+    if not cluster or any(e.start == start and e.end == end for e in cluster):
+        return []  # one member already covers the others
+    best = min(cluster, key=_preference)
+    return [Entity(start, end, PERSON, best.score, best.hint)]
+
+
+def _preference(entity: Entity) -> tuple:
+    return (entity.type in _SOFT_TYPES, -entity.length, entity.hint == "ner", -entity.score,
+            entity.start)
+
+
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     """Wherever several overlap keep one: structured identifiers (numbers, e-mails, addresses)
     before names and places, then the longest, then the most confident."""
     kept: list[Entity] = []
     taken = Spans()
-    for entity in sorted(entities, key=lambda e: (e.type in _SOFT_TYPES, -e.length,
-                                                  e.hint == "ner", -e.score, e.start)):
+    for entity in sorted(entities, key=_preference):
         if not taken.overlaps(entity.start, entity.end):
             taken.add(entity.start, entity.end)
             kept.append(entity)

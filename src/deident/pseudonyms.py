@@ -493,8 +493,8 @@ class DocumentSession:
             if entity.type != PERSON:
                 continue
             words = [w for w in _WORD.findall(value) if fold(w) not in _PARTICLES]
-            for word in words:
-                self._originals.add(fold(word))
+            for word in words:  # "Martin-Garnier": a surrogate may hold neither part
+                self._originals.update(fold(part) for part in (word, *word.split("-")) if part)
             label = self.text[max(0, entity.start - 20):entity.start].lower()
             for index, word in enumerate(words):
                 key = fold(word)

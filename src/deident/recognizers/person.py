@@ -268,27 +268,27 @@ class NameShapeRecognizer(EntityRecognizer):
     knows it, and no word may be a known abbreviation or common heading word.
     """
 
-    _UPPER_SEQ = rf"{UPPER_WORD}(?:[ \t]+{UPPER_WORD}){{0,2}}"
-    _CAP_SEQ = rf"{CAP_WORD}(?:[ \t]+{CAP_WORD})?"
+    _UPPER_SEQ = rf"{UPPER_WORD}(?:{_GAP}{UPPER_WORD}){{0,2}}"
+    _CAP_SEQ = rf"{CAP_WORD}(?:{_GAP}{CAP_WORD})?"
     _SHAPES = (
         # (name, regex, score) - groups: "first" = first names, "last" = surnames
-        ("upper_then_first", rf"(?P<last>{_UPPER_SEQ})[ \t]*,?[ \t]+(?P<first>{_CAP_SEQ}|{UPPER_WORD})", 0.8),
-        ("first_then_upper", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{_UPPER_SEQ})", 0.8),
-        ("initial_then_upper", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{UPPER_WORD})", 0.7),
+        ("upper_then_first", rf"(?P<last>{_UPPER_SEQ})[ ]?,?{_GAP}(?P<first>{_CAP_SEQ}|{UPPER_WORD})", 0.8),
+        ("first_then_upper", rf"(?P<first>{_CAP_SEQ}){_GAP}(?P<last>{_UPPER_SEQ})", 0.8),
+        ("initial_then_upper", rf"(?P<first>{INITIAL})[ ]?(?P<last>{UPPER_WORD})", 0.7),
         # "DUPONT J." - but not "BCLC A." closing a sentence: a name goes on.
         ("upper_then_initial",
-         rf"(?P<last>{_UPPER_SEQ})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
-        ("first_then_cap", rf"(?P<first>{_CAP_SEQ})[ \t]+(?P<last>{CAP_WORD})", 0.6),
+         rf"(?P<last>{_UPPER_SEQ}){_GAP}(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.7),
+        ("first_then_cap", rf"(?P<first>{_CAP_SEQ}){_GAP}(?P<last>{CAP_WORD})", 0.6),
         # "Dupont Albert" (surname first, as in lists): the surname must not be a first name.
-        ("cap_then_first", rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{CAP_WORD})", 0.55),
-        ("initial_then_cap", rf"(?P<first>{INITIAL})[ \t]*(?P<last>{CAP_WORD})", 0.55),
+        ("cap_then_first", rf"(?P<last>{CAP_WORD}){_GAP}(?P<first>{CAP_WORD})", 0.55),
+        ("initial_then_cap", rf"(?P<first>{INITIAL})[ ]?(?P<last>{CAP_WORD})", 0.55),
         ("cap_then_initial",
-         rf"(?P<last>{CAP_WORD})[ \t]+(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.5),
-        ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.65),
+         rf"(?P<last>{CAP_WORD}){_GAP}(?P<first>{INITIAL})(?![{UP}])(?![ \t]*(?:\n|$))", 0.5),
+        ("upper_first_then_upper", rf"(?P<first>{UPPER_WORD}){_GAP}(?P<last>{_UPPER_SEQ})", 0.65),
         # An unknown first name beside an UPPERCASE surname ("PAPADOPOULOS Sopheap"): both
         # words must be unknown to the French dictionary and the lexicons.
-        ("upper_then_unknown", rf"(?P<last>{_UPPER_SEQ})[ \t]*,?[ \t]+(?P<unknown>{CAP_WORD})", 0.5),
-        ("unknown_then_upper", rf"(?P<unknown>{CAP_WORD})[ \t]+(?P<last>{_UPPER_SEQ})", 0.5),
+        ("upper_then_unknown", rf"(?P<last>{_UPPER_SEQ})[ ]?,?{_GAP}(?P<unknown>{CAP_WORD})", 0.5),
+        ("unknown_then_upper", rf"(?P<unknown>{CAP_WORD}){_GAP}(?P<last>{_UPPER_SEQ})", 0.5),
         # A known first name inside a sentence ("Enfants : Yanis et Inès", "Merci, Marc").
         ("lone_first_name", rf"(?<=[\w,;:][ \t]+|[\w][ \t]*,[ \t]*)(?P<first>{CAP_WORD})(?P<last>)", 0.6),
     )
