@@ -609,11 +609,12 @@ _NO_VALUE = frozenset(("inconnu", "inconnue", "néant", "neant", "nc", "nr", "no
 
 
 class LowercaseNameRecognizer(EntityRecognizer):
-    """Names typed in lowercase: "Prénom : jean", "vu avec jean dupont".
+    """Names typed in lowercase: "Prénom : jean", "vu avec jean dupont", "Patient : jean dupont".
 
-    After a name label any value is a name (unless it says there is none). In prose, a
-    known first name that is not an adjective, then a word that is only a noun or unknown
-    to the dictionary, after "avec", "par", "de"...: the surname.
+    After a name label any value is a name (unless it says there is none). In prose or
+    after another person's label, a known first name that is not an adjective, then a word
+    that is only a noun or unknown to the dictionary, after "avec", "par", "de"...: the
+    surname.
     """
 
     _FIELD = regex.compile(
@@ -622,7 +623,10 @@ class LowercaseNameRecognizer(EntityRecognizer):
         r"\p{Ll}[\p{Ll}'’\-]+(?:[ ]\p{Ll}[\p{Ll}'’\-]+)?(?![\w])")
     _PROSE_CUE = regex.compile(
         r"(?<![\w])(?:avec|par|chez|pour|de|à|et|appel(?:é|ée)?|contacté|contactée|vu|vue|"
-        r"appeler|rappeler|prévenir|informer|joindre)[ ]+(?=\p{Ll}{3})")
+        r"appeler|rappeler|prévenir|informer|joindre)[ ]+(?=\p{Ll}{3})"
+        # a person's label ("Patient : thierry lemoine", "Contact : marie lefebvre"); the
+        # words must still read first name then surname ("Patient : pas de plainte")
+        rf"|(?<![\w])(?i:{_FIELD_LABELS})[ \t]*:[ \t]*(?=\p{{Ll}}{{3}})")
     _PROSE_NAME = regex.compile(
         r"(?P<first>\p{Ll}[\p{Ll}\-]{2,})[ ]+"
         r"(?P<last>(?:(?:de|du|le|la)[ ])?\p{Ll}[\p{Ll}'’\-]{2,})(?![\w])")
