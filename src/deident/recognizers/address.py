@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Container
 
 import regex
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deident.entities import ADDRESS, CITY, ZIP_CITY
 from deident.lexicons import Lexicons, trie_regex
+from deident.places import load_places, place_key
 
 UP = r"\p{Lu}"
 _NUMBER = r"\d{1,4}(?:[ \t]*-[ \t]*\d{1,4})?(?:[ \t]*(?i:bis|ter|quater|[abc])(?![\w]))?"
@@ -88,27 +96,91 @@ _EVERYDAY_STREET = (
 _ADDRESS_LABEL = r"(?i:adresse|domicile|résidence|coordonnées)[^:\n]{0,25}:[ \t]*"
 
 
-class _LowercaseCityRecognizer(PatternRecognizer):
-    """A lowercase town after a residence cue, when the word is no French word."""
+# Labels of a town field, strong enough that a lowercase commune after them is the town
+# even when it is also a word ("Ville : tours", "Lieu de naissance : orange"); not "Lieu :"
+# or "Domicile :" alone ("Lieu : domicile", "Domicile : ehpad").
+_CITY_LABELS = (
+    r"ville|commune|localité|(?:ville|commune|lieu|localité)[ \t]+(?:de|d['’])"
+    r"[ \t]*(?:résidence|naissance|domicile|vie)"
+)
+# A lowercase candidate: up to six words of a compound name ("saint-étienne", "la rochelle",
+# "l'isle-adam"); the longest run of them that names a commune is the town.
+_LOWER_WORDS = r"\p{Ll}[\p{Ll}'’]*(?:[ \t\-]+\p{Ll}[\p{Ll}'’]*){0,5}"
+_LOWER_PART = regex.compile(r"[^ \t\-'’]+(?:['’]|(?=[ \t\-]|$))")
+_LOWER_WORD = regex.compile(r"\p{Ll}{3,}(?:-\p{Ll}+)*(?![\w\-'’])")
+_ARTICLES = frozenset(("le", "la", "les", "l'", "l’"))
+# Small words of a commune's name, not what makes it one ("la" of "La Garde").
+_NAME_LINKS = frozenset(("le", "la", "les", "l'", "l’", "de", "du", "des", "d'", "d’", "sur",
+                         "sous", "en", "lès", "lez", "aux", "à", "saint", "sainte", "st", "ste"))
+# A commune that is also a French word ("Paris", "Tours", "Orange"; "Avion", "Mer", "Rue")
+# is taken after a residence cue only if it is a large town not named with an article:
+# who writes "habite à tours" means the town, "vit à la garde de…", "né à avion" do not.
+_BIG_TOWN = 20_000
+
+
+class _LowercaseCityRecognizer(EntityRecognizer):
+    """A lowercase town after a residence cue ("habite à grigny", "domicilié à paris") or a
+    town label ("Ville : saint-étienne"). The town is a commune of the gazetteer
+    (models/places/communes.tsv) or a word unknown to the dictionary ("vit a grigny");
+    not "vit à domicile", "né à terme", "habite à proximité"."""
+
+    CUED, LABELLED = 0.5, 0.7
 
     def __init__(self, dictionary: Container[str]) -> None:
         self.dictionary = dictionary
-        super().__init__(
-            supported_entity=CITY,
-            name="FrenchLowercaseCityRecognizer",
-            patterns=[Pattern(
-                "lowercase_city_after_cue",
-                rf"\b(?i:{_LOWER_CITY_CUES})[ \t]+(?:à|a|au)[ \t]+\K"
-                r"\p{Ll}{3,}(?:-\p{Ll}+)*(?![\w\-'’])",
-                0.5,
-            )],
-            supported_language="fr",
-            global_regex_flags=regex.MULTILINE,
+        self._searches = (
+            (regex.compile(rf"\b(?i:{_LOWER_CITY_CUES})(?:\(e\))?[ \t]+(?:à|a|au)[ \t]+\K"
+                           rf"{_LOWER_WORDS}", regex.MULTILINE), False),
+            (regex.compile(rf"(?<![\w])(?i:{_CITY_LABELS})[ \t]*:[ \t]*\K{_LOWER_WORDS}",
+                           regex.MULTILINE), True),
         )
+        super().__init__(supported_entities=[CITY], supported_language="fr",
+                         name="FrenchLowercaseCityRecognizer")
 
-    def invalidate_result(self, pattern_text: str) -> bool:
+    def load(self) -> None:  # patterns are compiled in __init__
+        pass
+
+    def _word(self, word: str) -> bool:
         # "rez-de-chaussée", "domicile", "terme": French words, not towns
-        return pattern_text in self.dictionary or pattern_text.split("-")[0] in self.dictionary
+        return word in self.dictionary or word.split("-")[0] in self.dictionary
+
+    def _commune_end(self, text: str, start: int, end: int, labelled: bool) -> int | None:
+        """The end of the longest run of words from `start` that names a commune."""
+        places = load_places()
+        parts = list(_LOWER_PART.finditer(text, start, end))
+        for count in range(len(parts), 0, -1):
+            stop = parts[count - 1].end()
+            communes = places.by_name.get(place_key(text[start:stop]))
+            if not communes or text[stop - 1] in "'’":
+                continue
+            content = [p.group() for p in parts[:count] if p.group() not in _NAME_LINKS]
+            if labelled or not all(self._word(w) for w in content):
+                return stop
+            if parts[0].group() not in _ARTICLES \
+                    and max(c.population for c in communes) >= _BIG_TOWN:
+                return stop
+            return None  # a word that names a small commune too: the word
+        return None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        results = []
+        for search, labelled in self._searches:
+            for match in search.finditer(text):
+                start = match.start()
+                end = self._commune_end(text, start, match.end(), labelled)
+                if end is None:
+                    word = _LOWER_WORD.match(text, start, match.end())
+                    if word is None or self._word(word.group()):
+                        continue
+                    end = word.end()
+                score = self.LABELLED if labelled else self.CUED
+                results.append(RecognizerResult(
+                    CITY, start, end, score,
+                    analysis_explanation=AnalysisExplanation(self.name, score, "lowercase_city"),
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+        return results
 
 
 def address_recognizers(

@@ -129,9 +129,20 @@ _RESIDENCE_BEFORE = regex.compile(
 )
 
 
+# Matched on folded text: a label that asks for an establishment, then its value, perhaps
+# after an article ("Établissement d'origine : la Pitié-Salpêtrière", "Hôpital : Bichat").
+_ESTABLISHMENT_LABEL_BEFORE = regex.compile(
+    r"(?<![\w])(?:etablissements?|hopital|hopitaux|clinique|site|structure|centre|provenance|"
+    r"hospitalisation|hospitalisee?|transferee?|lieu[ \t]+d['’]hospitalisation|"
+    r"lieu[ \t]+de[ \t]+(?:prise[ \t]+en[ \t]+charge|soins))"
+    r"(?:[ \t]+(?:d['’]|de[ \t]+|du[ \t]+)[\w\-]{2,20})?[ \t]*:[ \t]*(?:(?:la|le|les)[ \t]+|l['’][ \t]*)?$"
+)
+
+
 class HospitalSiteRecognizer(EntityRecognizer):
     """Well-known sites named alone: after "à", "au", "vers", "depuis" ("suivi à Mondor",
-    "transféré à la Pitié") or in brackets ("(St Louis)"); elsewhere only with a context word
+    "transféré à la Pitié"), in brackets ("(St Louis)") or after an establishment's label
+    ("Établissement d'origine : la Pitié-Salpêtrière"); elsewhere only with a context word
     (hôpital, hospitalisé, urgences…)."""
 
     CUED, BARE = 0.7, 0.3
@@ -160,7 +171,8 @@ class HospitalSiteRecognizer(EntityRecognizer):
             if _RESIDENCE_BEFORE.search(before):
                 continue  # "vit à Saint-Louis", "née à Percy": a town, for the town recognizers
             cued = regex.search(r"(?:(?<![\w])(?:a|au|vers|depuis)[ \t]+(?:la[ \t]+|l['’])?|\([ \t]*)$",
-                                 before)
+                                 before) \
+                or _ESTABLISHMENT_LABEL_BEFORE.search(folded, max(0, start - 60), start)
             score = self.CUED if cued else self.BARE
             results.append(RecognizerResult(
                 HOSPITAL, start, end, score,

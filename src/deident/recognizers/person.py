@@ -8,7 +8,7 @@ look-behinds, so the title survives and reads naturally before the surrogate.
 from __future__ import annotations
 
 from collections.abc import Container
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -609,11 +609,12 @@ _NO_VALUE = frozenset(("inconnu", "inconnue", "néant", "neant", "nc", "nr", "no
 
 
 class LowercaseNameRecognizer(EntityRecognizer):
-    """Names typed in lowercase: "Prénom : jean", "vu avec jean dupont".
+    """Names typed in lowercase: "Prénom : jean", "vu avec jean dupont", "Patient : jean dupont".
 
-    After a name label any value is a name (unless it says there is none). In prose, a
-    known first name that is not an adjective, then a word that is only a noun or unknown
-    to the dictionary, after "avec", "par", "de"...: the surname.
+    After a name label any value is a name (unless it says there is none). In prose or
+    after another person's label, a known first name that is not an adjective, then a word
+    that is only a noun or unknown to the dictionary, after "avec", "par", "de"...: the
+    surname.
     """
 
     _FIELD = regex.compile(
@@ -623,6 +624,11 @@ class LowercaseNameRecognizer(EntityRecognizer):
     _PROSE_CUE = regex.compile(
         r"(?<![\w])(?:avec|par|chez|pour|de|à|et|appel(?:é|ée)?|contacté|contactée|vu|vue|"
         r"appeler|rappeler|prévenir|informer|joindre)[ ]+(?=\p{Ll}{3})")
+    # A person's label ("Patient : thierry lemoine", "Contact : marie lefebvre"): the words
+    # must still read first name then surname ("Patient : pas de plainte"). Searched from
+    # the colon back (the labels' alternation tried at every position would be slow).
+    _COLON = regex.compile(r"[ \t]*:[ \t]*(?=\p{Ll}{3})")
+    _LABEL_BEFORE = regex.compile(rf"(?<=(?<![\w])(?i:{_FIELD_LABELS}))")
     _PROSE_NAME = regex.compile(
         r"(?P<first>\p{Ll}[\p{Ll}\-]{2,})[ ]+"
         r"(?P<last>(?:(?:de|du|le|la)[ ])?\p{Ll}[\p{Ll}'’\-]{2,})(?![\w])")
@@ -666,7 +672,9 @@ class LowercaseNameRecognizer(EntityRecognizer):
             if words[0] not in _NO_VALUE and (words[0] not in _FUNCTION_WORDS or (
                     len(words) > 1 and fold(words[0]) in NAME_PARTICLES)):
                 results.append(_result(self, match.start(), match.end(), self.FIELD_SCORE, cue=True))
-        for cue in self._PROSE_CUE.finditer(text):
+        colons = (c for c in self._COLON.finditer(text)
+                  if self._LABEL_BEFORE.match(text, c.start()))
+        for cue in chain(self._PROSE_CUE.finditer(text), colons):
             match = self._PROSE_NAME.match(text, cue.end())
             if match and self._first(match.group("first"), match.group("last")) \
                     and self._surname(match.group("last")):
