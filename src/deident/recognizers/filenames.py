@@ -29,7 +29,9 @@ _EXTENSIONS = (
 )
 # Where a file-name token may hold a name: an underscore, a small letter then a capital
 # ("DupontJean"), or a known extension ("jean.dupont.pdf", "Dupont-Marie.pdf"). Rare in prose.
-_TRIGGER = regex.compile(rf"_|\p{{Ll}}\p{{Lu}}|\.(?i:{_EXTENSIONS})(?![\p{{L}}\p{{N}}])")
+# (The capital first, its small letter in a look-behind: capitals are rarer, the search faster.)
+_TRIGGER = regex.compile(
+    rf"_|\.(?=[A-Za-z])(?i:{_EXTENSIONS})(?![\p{{L}}\p{{N}}])|(?<=\p{{Ll}})\p{{Lu}}")
 _EXTENSION = regex.compile(rf"\.(?i:{_EXTENSIONS})\Z")
 _TOKEN_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}_\-]")
 _INNER_DOT = regex.compile(r"\.(?=[\p{L}\p{N}])")
@@ -90,8 +92,8 @@ class JoinedNameRecognizer(EntityRecognizer):
         """`atom` a surname next to the first name `first` (`beside`: right next to it, to
         its particles, or hyphenated to its surname; not one more word further on)."""
         lex, key = self.lexicons, fold(atom)
-        if len(atom) < 2 or not _LETTERS.fullmatch(atom) or key in NAME_PARTICLES or key in _FILE_WORDS \
-                or key in lex.never_names or atom.lower() in _CALENDAR_WORDS \
+        if len(atom) < 2 or not _LETTERS.fullmatch(atom) or key in NAME_PARTICLES \
+                or key in _FILE_WORDS or key in lex.never_names or atom.lower() in _CALENDAR_WORDS \
                 or key in lex.non_city_places or lex.is_abbreviation(atom) or key in lex.drugs:
             return False
         if len(atom) == 2 and not atom.isupper():
@@ -134,6 +136,8 @@ class JoinedNameRecognizer(EntityRecognizer):
         joins = [text[a.end():b.start()] for a, b in pairwise(atoms)]
         words = [a.group() for a in atoms]
         firsts = [self._first(w) for w in words]
+        if not any(firsts):
+            return []  # every name here holds a first name the lexicon knows
         particles = [self._particle(w) for w in words]
         named: set[int] = set()
 
