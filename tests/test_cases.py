@@ -2,9 +2,9 @@
 
 Each case lists every identifier in its text and the medical words that must
 survive. A case passes when no identifier is left in the output (as a whole
-word, case-sensitive), nor any word of a name (a three-word first name that
-loses two words still betrays the third), each was detected with the expected
-type, and every `keep` string is still there.
+word, case-sensitive, an underscore counting as a separator), nor any word of
+a name (a three-word first name that loses two words still betrays the third),
+each was detected with the expected type, and every `keep` string is still there.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def _name_words(case: dict) -> set[str]:
 
 
 def _occurrences(haystack: str, needle: str) -> int:
-    pre = r"(?<!\w)" if needle[:1].isalnum() else ""
-    post = r"(?!\w)" if needle[-1:].isalnum() else ""
+    # A whole word, an underscore being a separator: "Dupont" left in "CR_Dupont_Jean.pdf".
+    pre = r"(?<![^\W_])" if needle[:1].isalnum() else ""
+    post = r"(?![^\W_])" if needle[-1:].isalnum() else ""
     return len(re.findall(pre + re.escape(needle) + post, haystack))
 
 

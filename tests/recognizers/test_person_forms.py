@@ -1,5 +1,5 @@
-"""Person forms the shape rules miss: names joined file-name style, patient initials,
-lowercase names. Recognizers alone (no spaCy): what each finds and what it leaves."""
+"""Person forms the shape rules miss: patient initials, lowercase names (file-name style
+names: test_filenames.py). Recognizers alone (no spaCy): what each finds and what it leaves."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 
 from deident.lexicons import load_lexicons
 from deident.recognizers.person import (
-    JoinedNameRecognizer,
     LowercaseNameRecognizer,
     PatientInitialsRecognizer,
     TableNameRecognizer,
@@ -17,26 +16,6 @@ from deident.recognizers.person import (
 def _found(recognizer, text: str) -> list[str]:
     return [text[r.start:r.end] for r in sorted(recognizer.analyze(text, ["PERSON"]),
                                                 key=lambda r: r.start)]
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Photo : BRETON_Agathe_plaie.png", ["BRETON", "Agathe"]),
-    ("CR_HAMON_Lucien.docx", ["HAMON", "Lucien"]),
-    ("dossier ToussaintBenoit transmis", ["Toussaint", "Benoit"]),
-    ("voir BenoitToussaint_bilan.pdf", ["Benoit", "Toussaint"]),
-    ("scan_kerlouegan_yvette_2019.jpg", ["kerlouegan", "yvette"]),
-    ("ARNAUD_Marie-Hélène.pdf", ["ARNAUD", "Marie-Hélène"]),
-])
-def test_joined_names(text: str, expected: list[str]) -> None:
-    assert _found(JoinedNameRecognizer(load_lexicons()), text) == expected
-
-
-@pytest.mark.parametrize("text", [
-    "bilan_final_v2.docx", "IRM_Juin_2020.pdf", "Protocole_Cardiologie_2024.pdf",
-    "NovoRapid FlexPen", "HbA1c à 7 %", "SpO2 96 %", "BRETON Agathe",  # spaces: not joined
-])
-def test_not_joined_names(text: str) -> None:
-    assert _found(JoinedNameRecognizer(load_lexicons()), text) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [

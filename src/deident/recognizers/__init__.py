@@ -9,6 +9,7 @@ from presidio_analyzer import EntityRecognizer
 from deident.lexicons import Lexicons
 from deident.recognizers.address import address_recognizers
 from deident.recognizers.dates import FrenchDateRecognizer
+from deident.recognizers.filenames import filename_recognizers
 from deident.recognizers.hospital import hospital_recognizers
 from deident.recognizers.identifiers import identifier_recognizers
 from deident.recognizers.nir import FrNirRecognizer
@@ -23,6 +24,7 @@ def french_recognizers(
 ) -> list[EntityRecognizer]:
     return [
         *person_recognizers(lexicons, dictionary),
+        *filename_recognizers(lexicons, dictionary),
         FrNirRecognizer(),
         FrenchPhoneRecognizer(),
         FrenchEmailRecognizer(),

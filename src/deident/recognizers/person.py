@@ -520,82 +520,6 @@ _CALENDAR_WORDS = frozenset((
     "septembre", "octobre", "novembre", "décembre", "decembre", "lundi", "mardi", "mercredi",
     "jeudi", "vendredi", "samedi", "dimanche",
 ))
-# Parts of a joined name: "MARTIN" "Paul" in "CR_MARTIN_Paul", "Dupont" "Jean" in "DupontJean".
-_JOIN = regex.compile(r"_|\p{Ll}\p{Lu}")
-_JOINED_TOKEN_CHAR = regex.compile(r"[\p{L}\p{N}_\-]")
-_JOINED_PART = regex.compile(
-    r"(?:\p{Lu}\p{Ll}+|\p{Ll}+|\p{Lu}+(?!\p{Ll}))(?:-(?:\p{Lu}\p{Ll}+|\p{Ll}+|\p{Lu}+(?!\p{Ll})))*")
-
-
-class JoinedNameRecognizer(EntityRecognizer):
-    """Names written file-name style: "DURAND_Sophie_photo.png", "CR_MARTIN_Paul.docx",
-    "DupontJean", "scan_lefebvre_marie.jpg" - in text and in attributes alike.
-
-    Searched from the joins (an underscore, a small letter then a capital), which are rare
-    in prose. Two neighbouring parts are a name when one is a known first name and the
-    other could be a surname; each part is its own result, so each gets its own surrogate
-    and is found again elsewhere in the document.
-    """
-
-    SCORE = 0.8
-
-    def __init__(self, lexicons: Lexicons, dictionary: Container[str] | None = None) -> None:
-        self.lexicons = lexicons
-        self.dictionary = dictionary
-        super().__init__(supported_entities=[PERSON], supported_language="fr",
-                         name="JoinedNameRecognizer")
-
-    def load(self) -> None:  # patterns are compiled at import
-        pass
-
-    def _first(self, part: str) -> bool:
-        return len(part) >= 3 and part.lower() not in _CALENDAR_WORDS and all(
-            fold(p) in self.lexicons.first_names for p in part.split("-"))
-
-    def _surname(self, part: str, first: str) -> bool:
-        lex = self.lexicons
-        if len(part) < 3 or fold(part) in NAME_PARTICLES or fold(part) in lex.never_names \
-                or part.lower() in _CALENDAR_WORDS \
-                or fold(part) in lex.non_city_places or lex.is_abbreviation(part) \
-                or (lex.is_not_a_name(part) and not self._first(part)):
-            return False
-        if part.islower():
-            # "scan_lefebvre_marie": an unknown word or another first name, not "bilan";
-            # beside a capitalised name ("DURAND_Sophie_photo") a small word is no name
-            return first.islower() and (self._first(part) or self.dictionary is None
-                                        or part not in self.dictionary)
-        return True
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        results: list[RecognizerResult] = []
-        done = -1
-        for join in _JOIN.finditer(text):
-            if join.start() < done:
-                continue  # same token
-            start = join.start()
-            while start > 0 and _JOINED_TOKEN_CHAR.match(text, start - 1):
-                start -= 1
-            end = join.end()
-            while end < len(text) and _JOINED_TOKEN_CHAR.match(text, end):
-                end += 1
-            done = end
-            parts = list(_JOINED_PART.finditer(text, start, end))
-            named: set[int] = set()
-            for i in range(len(parts) - 1):
-                a, b = parts[i], parts[i + 1]
-                between = text[a.end():b.start()]
-                if between not in ("", "_"):
-                    continue  # digits or other marks between: not one name
-                x, y = a.group(), b.group()
-                if (self._first(y) and self._surname(x, y)) or (self._first(x) and self._surname(y, x)):
-                    named.update((i, i + 1))
-            results += [_result(self, parts[i].start(), parts[i].end(), self.SCORE)
-                        for i in sorted(named)]
-        return results
-
-
 # Lowercase names: after a form label, or a known first name then a surname after a word
 # that introduces a person ("vu avec jean dupont", "appel de marie lefebvre").
 _FUNCTION_WORDS = frozenset((
@@ -691,7 +615,6 @@ def person_recognizers(
         NameShapeRecognizer(lexicons, dictionary),
         TableNameRecognizer(),
         PatientInitialsRecognizer(lexicons),
-        JoinedNameRecognizer(lexicons, dictionary),
         LowercaseNameRecognizer(lexicons, dictionary),
         SpacyRecognizer(supported_language="fr", supported_entities=[NER_PERSON, NER_LOCATION]),
     ]
