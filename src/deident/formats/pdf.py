@@ -497,7 +497,7 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
         for key in _INFO_KEYS:
             info.pop(NameObject(key), None)
     writer._info_obj = None
-    _sweep(root, _REMOVED_KEYS)  # XMP of images and fonts, page thumbnails, editor data
+    _sweep([root, *_field_ancestors(writer)], _REMOVED_KEYS)  # XMP, thumbnails, editor data
     for page in writer.pages:
         for key in _REMOVED_KEYS:
             page.pop(NameObject(key), None)
@@ -547,11 +547,33 @@ def _remove_offpage_widgets(writer: PdfWriter) -> None:
             del obj[NameObject("/P")]
 
 
-def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
-    """Remove `keys` from every dictionary and stream the catalog reaches."""
-    for obj in _walk([root]):
+def _sweep(start: list[PdfObject], keys: tuple[str, ...]) -> None:
+    """Remove `keys` from every dictionary and stream `start` reaches."""
+    for obj in _walk(start):
         for key in keys:
             obj.pop(NameObject(key), None)
+
+
+def _field_ancestors(writer: PdfWriter) -> list[PdfObject]:
+    """The fields above the pages' widgets (and the annotations above popups), reached
+    only through /Parent, which walks do not follow. A page taken out of a larger file
+    keeps its widgets but loses the /AcroForm listing their parent fields, whose names
+    and values (/T "Nom du patient", /V) would otherwise be read by no one but the
+    verifier."""
+    found: list[PdfObject] = []
+    seen: set[int] = set()
+    for page in writer.pages:
+        for reference in page.get("/Annots") or []:
+            obj = reference.get_object()
+            for _ in range(MAX_FORM_DEPTH):
+                parent = obj.raw_get("/Parent") if isinstance(obj, DictionaryObject) \
+                    and "/Parent" in obj else None
+                if not isinstance(parent, IndirectObject) or parent.idnum in seen:
+                    break
+                seen.add(parent.idnum)
+                found.append(parent)
+                obj = parent.get_object()
+    return found
 
 
 def _walk(start: list[PdfObject], skip: tuple[str, ...] = ("/Parent",)) -> Iterator[DictionaryObject]:
@@ -775,6 +797,7 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     start: list[PdfObject] = [root.raw_get(k) for k in (
         "/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot") if k in root]
     start += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    start += _field_ancestors(writer)
     for page in writer.pages:  # named marked-content property lists (/ActualText, /Alt)
         resources = page.get("/Resources")
         if resources is not None and "/Properties" in resources.get_object():
