@@ -451,6 +451,26 @@ def test_a_surrogate_never_overflows_its_original_width(room: float) -> None:
     assert scale >= pdf.MIN_SQUEEZE and (size == 12.0 or abs(natural * scale - room) < 1e-6)
 
 
+def test_a_surrogate_too_wide_for_its_place_is_redrawn_shorter_everywhere(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    """"Ida LY" leaves little room: a shorter surrogate of the same kind is drawn (for every
+    occurrence, so the document stays consistent) before any type is shrunk."""
+    lines = ["Vu par Mme Ida LY ce jour.", f"Suivi pour une {traps.MEDICAL}.",
+             "Contrôle : Mme Ida LY dans un mois."]
+    src = tmp_path / "in.pdf"
+    _letter(src, lines)
+    unconstrained = deidentifier.pseudonymize_text("\n".join(lines)).text.splitlines()
+    wide = unconstrained[0].removeprefix("Vu par Mme ").removesuffix(" ce jour.")
+    report, dst = _run(deidentifier, src, tmp_path)
+    assert report.status == "done", report.reason
+    text = " ".join(traps.pdftotext(dst).split())
+    first = re.search(r"Vu par Mme (.+?) ce jour", text).group(1)
+    second = re.search(r"Contrôle : Mme (.+?) dans un mois", text).group(1)
+    assert first == second and "LY" not in first.split()
+    assert len(first) < len(wide)
+    assert_same_outside_replaced_words(src, dst)
+
+
 def test_changed_field_without_appearance_gets_one_others_untouched(
         deidentifier: Deidentifier, tmp_path: Path) -> None:
     plain, src = tmp_path / "plain.pdf", tmp_path / "in.pdf"

@@ -34,6 +34,7 @@ fonts that cannot be decoded; attachments unless `embedded="drop"`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import math
@@ -344,7 +345,8 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             blocks.append(Block(text, f"{picture.where} ocr"))
             targets.append(_PictureLine(picture, index))
     document = Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
-                        state=PdfState(writer, streams, targets, pictures, options))
+                        state=PdfState(writer, streams, targets, pictures, options),
+                        fits=functools.partial(_fits, targets))
     if notes:
         document.meta["note"] = "; ".join(notes)
     return document
@@ -1140,17 +1142,39 @@ def _resume_after(glyph: _Glyph) -> list:
     return resume
 
 
+def _fits(targets: list, block: int, start: int, end: int, text: str) -> bool:
+    """Whether `text` drawn in place of a line's span fits its width at MIN_SQUEEZE and the
+    original size (what does not is first redrawn shorter, then drawn smaller)."""
+    line = targets[block]
+    if not isinstance(line, _Line):
+        return True  # a dictionary's string, an OCR line: no width to keep
+    indexes = [i for i in line.chars[start:end] if i is not None]
+    if not indexes:
+        return True
+    glyphs = line.stream.glyphs
+    first = glyphs[indexes[0]]
+    width = sum(glyphs[i].advance for i in indexes)
+    return _shown(first, text)[2] * first.scale * MIN_SQUEEZE <= width + 1e-6
+
+
+def _shown(glyph: _Glyph, text: str) -> tuple[ArrayObject, str | None, float]:
+    """`text` as the operand that shows it, in the glyph's font when it has every glyph
+    (None: a standard-14 font of the same style, in WinAnsi, is named instead), and its
+    natural width at the glyph's size."""
+    shown = _in_font(text, glyph.font)
+    if shown is not None:
+        return shown, glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
+    encoded = _encodable(text)
+    core = Font.from_core_font_name(f"/{_standard_font(glyph.font)}")
+    return (ArrayObject([ByteStringObject(encoded.encode("cp1252"))]), None,
+            core.get_text_width(encoded) / 1000 * glyph.size)
+
+
 def _draw(glyph: _Glyph, text: str, width: float, font_names: dict[str, str]) -> list:
     """A text object of its own, between q and Q, that draws `text` where `glyph` was."""
-    shown = _in_font(text, glyph.font)
-    if shown is not None:  # the original font has every glyph: the surrogate uses it
-        name, natural = glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
-    else:  # a standard-14 font of the same style, in WinAnsi
-        base = _standard_font(glyph.font)
-        encoded = _encodable(text)
-        core = Font.from_core_font_name(f"/{base}")
-        shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
-        name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
+    shown, name, natural = _shown(glyph, text)
+    if name is None:
+        name = font_names[_standard_font(glyph.font)]
     squeeze = min(1.0, width / (natural * glyph.scale)) if natural > 0 else 1.0
     # Narrower than MIN_SQUEEZE reads badly: below it the size shrinks instead (same
     # baseline), so the surrogate never runs over its neighbours.
