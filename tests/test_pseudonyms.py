@@ -430,3 +430,24 @@ def test_a_hospital_name_alone_keeps_its_kind(pseudonymizer) -> None:
         assert session.surrogate(HOSPITAL, "Cèdres") in bare
         glycines = session.surrogate(HOSPITAL, "Les Glycines")
         assert glycines.startswith("Les ") and glycines[4:] in bare and glycines != "Les Glycines"
+
+
+def test_a_surrogate_redrawn_shorter_is_keyed_and_shared_by_every_occurrence(
+        pseudonymizer) -> None:
+    """A PDF line with no room for "Ida LY"'s surrogate: its words are redrawn among more
+    keyed candidates, shortest first; "LY" alone and "Ida LY" still agree."""
+    from deident.entities import Entity
+
+    text = "Mme Ida LY vue ce jour. LY revient."
+    drawn = []
+    for _ in range(2):
+        session = pseudonymizer.session(text, "doc")
+        session.register([Entity(4, 10, PERSON, 0.9), Entity(24, 26, PERSON, 0.9)])
+        wide, alone = session.surrogate(PERSON, "Ida LY"), session.surrogate(PERSON, "LY")
+        assert session.shorten(PERSON, "Ida LY")
+        short = session.surrogate(PERSON, "Ida LY")
+        assert len(short) < len(wide) and short.split()[-1] == session.surrogate(PERSON, "LY")
+        assert len(session.surrogate(PERSON, "LY")) < len(alone)
+        drawn.append(short)
+    assert drawn[0] == drawn[1]  # keyed: the same every run
+    assert not pseudonymizer.session("", "doc").shorten(PHONE, "06 12 34 56 78")

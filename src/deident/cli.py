@@ -79,7 +79,9 @@ DateScopeOption = Annotated[DateScope | None, typer.Option(
     help="Dates shift by one offset per document, folder or project (config key: date_scope).")]
 EmbeddedOption = Annotated[Embedded | None, typer.Option(
     help="Macros, embedded objects, altChunk, PDF attachments: refuse the file, or drop "
-         "them (config key: embedded).")]
+         "them (config key: embedded). Documents embedded in a Word file (.docx, .xlsx, "
+         ".pdf) are pseudonymized with it; one that would be refused is dropped or refuses "
+         "the file.")]
 ImagesOption = Annotated[Embedded | None, typer.Option(
     help="DOCX images whose metadata cannot be checked (EMF, WMF, TIFF): refuse the file, "
          "or drop them (config key: images).")]

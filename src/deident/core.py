@@ -29,7 +29,7 @@ from deident.formats import adapter_for, output_name
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
 from deident.policy import Policy
-from deident.pseudonyms import Pseudonymizer
+from deident.pseudonyms import DocumentSession, Pseudonymizer
 from deident.verify import Remnants, Tells, Written, common_words, first_remnant, fix, tells_of
 
 
@@ -206,7 +206,16 @@ class Deidentifier:
         joined, offsets, entities = self.detect(document, name)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
-        edits = []
+        edits, local = self._replacements(document, offsets, entities, session)
+        if document.fits is not None and _shortened(document, edits, local, session):
+            edits, local = self._replacements(document, offsets, entities, session)
+        return edits, entities, self.remnants(joined, entities, name)
+
+    def _replacements(self, document: Document, offsets: list[int], entities: list[Entity],
+                      session: DocumentSession
+                      ) -> tuple[list[list[Replacement]], list[list[Entity]]]:
+        """Each block's replacements, and its entities (block coordinates)."""
+        edits, by_block = [], []
         # entities before index i all end by ends[i - 1]: a block's first one is a bisect away
         ends = list(itertools.accumulate((e.end for e in entities), max))
         for block, offset in zip(document.blocks, offsets, strict=True):
@@ -219,7 +228,8 @@ class Deidentifier:
                 local.append(Entity(max(e.start, offset) - offset, min(e.end, end) - offset,
                                     e.type, e.score, e.hint))
             edits.append(self.anonymizer.replacements(block.text, local, session))
-        return edits, entities, self.remnants(joined, entities, name)
+            by_block.append(local)
+        return edits, by_block
 
     def detect(self, document: Document, name: str | None = None
                ) -> tuple[str, list[int], list[Entity]]:
@@ -427,6 +437,23 @@ def _time_limit(seconds: int) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _shortened(document: Document, edits: list[list[Replacement]],
+               local: list[list[Entity]], session: DocumentSession) -> bool:
+    """Surrogates the adapter has no room for are redrawn shorter, for every occurrence of
+    their value (the adapter then shrinks the type of what still does not fit)."""
+    misfits = set()
+    for index, (block, block_edits) in enumerate(zip(document.blocks, edits, strict=True)):
+        for start, end, new in block_edits:
+            if document.fits(index, start, end, new):
+                continue
+            misfits.update((e.type, block.text[e.start:e.end]) for e in local[index]
+                           if e.start < end and start < e.end)
+    changed = False
+    for entity_type, original in sorted(misfits):
+        changed |= session.shorten(entity_type, original)
+    return changed
 
 
 def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -53,6 +54,9 @@ class Document:
     scope_id: str  # identifies the document for date shifting (not content)
     meta: dict[str, str] = field(default_factory=dict)
     state: Any = None  # what the adapter needs to write the file back (a parsed package)
+    # (block index, start, end, surrogate) -> whether the surrogate fits where the span was
+    # (a PDF line has the width of the original only); None: every surrogate fits.
+    fits: Callable[[int, int, int, str], bool] | None = None
 
     def joined(self) -> tuple[str, list[int]]:
         """All blocks as one text, and each block's start offset in it."""

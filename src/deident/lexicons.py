@@ -182,6 +182,8 @@ def load_lexicons() -> Lexicons:
         street_types=tuple(dict.fromkeys(street_types)),
         street_type_words=tuple(dict.fromkeys(street_type_words)),
         non_city_places=frozenset(fold(x) for x in _lines("non_city_places.txt")),
-        common_words=frozenset(fold(x) for x in _lines("common_words_capitalised.txt")),
+        common_words=frozenset(fold(x) for name in ("common_words_capitalised.txt",
+                                                    "word_vocabulary.txt")
+                               for x in _lines(name)),
         never_names=frozenset(fold(x) for x in _lines("field_codes.txt")),
     )

@@ -53,6 +53,7 @@ from deident.places import Commune, load_places, place_key, postcode_area
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
 MAX_ATTEMPTS = 50
+SHORTER_DRAWS = 20  # keyed candidates among which a surrogate too wide for its place is redrawn
 # Shorter values are not looked for in outputs (too many innocent matches: "Ba", "Le").
 MIN_LEAK_CHARS = 4
 DATE_SCOPES = ("document", "folder", "project")
@@ -570,6 +571,54 @@ class DocumentSession:
                             zip(parts, new_parts, strict=True))
 
         return _NAME_WORD.sub(replace_word, original)
+
+    def shorten(self, entity_type: str, original: str) -> bool:
+        """Redraw the surrogate of `original` shorter, when the adapter has no room for it
+        (a PDF line): the shortest of SHORTER_DRAWS more keyed candidates of the same kind,
+        if shorter. Every occurrence follows, so the document stays consistent; a person
+        is redrawn word by word (each word's surrogate is shared with the document's other
+        names). False when nothing shorter was found or the type keeps its shape."""
+        p = self.pseudonymizer
+        changed = False
+        if entity_type == PERSON:
+            for match in _NAME_WORD.finditer(original):
+                word = match.group()
+                key = fold(word)
+                if key in _PARTICLES or len(word.rstrip(".")) == 1:
+                    continue
+                role = self._roles.get(key, "last")
+                generator = p.first_name if role == "first" else p.surname
+                for part in word.split("-"):
+                    changed |= self._redraw_shorter((f"PERSON_{role}", fold(part), ""), part,
+                                                    generator)
+        elif entity_type == CITY:
+            changed = self._redraw_shorter((CITY, fold(original), ""), original, p.city_name)
+        if changed:  # whole values were composed from the old draws
+            self._cache = {k: v for k, v in self._cache.items()
+                           if not (len(k) == 2 and k[0] == entity_type)}
+        return changed
+
+    def _redraw_shorter(self, cache_key: tuple[str, str, str], original: str,
+                        generator: Callable[[str, _Draw], str]) -> bool:
+        current = self._cache.get(cache_key)
+        if current is None:
+            return False
+        entity_type, key, _ = cache_key
+        best = current
+        for attempt in range(SHORTER_DRAWS):
+            candidate = generator(original, _Draw(self.pseudonymizer.digest(
+                entity_type, key, "shorter", str(attempt))))
+            folded = fold(candidate)
+            if len(candidate) >= len(best) or folded in self._originals \
+                    or self._owner.get(folded, key) != key or self._contains_original(folded):
+                continue
+            best = candidate
+        if best == current:
+            return False
+        self._owner.pop(fold(current), None)
+        self._owner[fold(best)] = key
+        self._cache[cache_key] = best
+        return True
 
     def _contains_original(self, folded: str) -> bool:
         """A surrogate must not carry an original value as one of its words: a city drawn as

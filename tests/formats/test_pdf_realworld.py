@@ -402,16 +402,8 @@ REAL_DONE = {
 }
 
 
-# Known needless refusal (issue 16 stays open for it): the French NER takes words of this
-# English form ("CFDA Title", "NGMS Agency") for names, and the verifier then finds them
-# in field names. Strict: the day it is delivered, this mark must go.
-NEEDLESSLY_REFUSED = {"pypdf__resources_SF424_page2.pdf"}
-
-
 @pytest.mark.skipif(REAL is None, reason="no shared/realfiles folder above the tests")
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="known needless refusal"))
-    if n in NEEDLESSLY_REFUSED else n for n in sorted(REAL_DONE)])
+@pytest.mark.parametrize("name", sorted(REAL_DONE))
 def test_real_files_delivered_and_rendered_alike(deidentifier: Deidentifier, tmp_path: Path,
                                                   name: str) -> None:
     src = REAL / name
@@ -459,6 +451,26 @@ def test_a_surrogate_never_overflows_its_original_width(room: float) -> None:
     assert scale >= pdf.MIN_SQUEEZE and (size == 12.0 or abs(natural * scale - room) < 1e-6)
 
 
+def test_a_surrogate_too_wide_for_its_place_is_redrawn_shorter_everywhere(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    """"Ida LY" leaves little room: a shorter surrogate of the same kind is drawn (for every
+    occurrence, so the document stays consistent) before any type is shrunk."""
+    lines = ["Vu par Mme Ida LY ce jour.", f"Suivi pour une {traps.MEDICAL}.",
+             "Contrôle : Mme Ida LY dans un mois."]
+    src = tmp_path / "in.pdf"
+    _letter(src, lines)
+    unconstrained = deidentifier.pseudonymize_text("\n".join(lines)).text.splitlines()
+    wide = unconstrained[0].removeprefix("Vu par Mme ").removesuffix(" ce jour.")
+    report, dst = _run(deidentifier, src, tmp_path)
+    assert report.status == "done", report.reason
+    text = " ".join(traps.pdftotext(dst).split())
+    first = re.search(r"Vu par Mme (.+?) ce jour", text).group(1)
+    second = re.search(r"Contrôle : Mme (.+?) dans un mois", text).group(1)
+    assert first == second and "LY" not in first.split()
+    assert len(first) < len(wide)
+    assert_same_outside_replaced_words(src, dst)
+
+
 def test_changed_field_without_appearance_gets_one_others_untouched(
         deidentifier: Deidentifier, tmp_path: Path) -> None:
     plain, src = tmp_path / "plain.pdf", tmp_path / "in.pdf"
@@ -488,6 +500,31 @@ def test_changed_field_without_appearance_gets_one_others_untouched(
     appearance = changed["/AP"]["/N"].get_object().get_data()
     assert str(changed["/V"]).split()[-1].encode("latin-1") in appearance
     assert "/AP" not in untouched  # not redrawn: it looks as it did
+
+
+def test_parent_fields_of_a_page_without_acroform_are_read_and_rewritten(
+        deidentifier: Deidentifier, tmp_path: Path) -> None:
+    """A page taken out of a larger form (SF424_page2) keeps its widgets but no /AcroForm:
+    their parent field, reached only by /Parent, has its name and action like any field."""
+    plain, src = tmp_path / "plain.pdf", tmp_path / "in.pdf"
+    _letter(plain)
+    writer = PdfWriter(clone_from=plain)
+    parent = writer._add_object(DictionaryObject({
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(NAME),
+        NameObject("/TU"): TextStringObject(f"Dossier de M. Anatole {NAME}"),
+        NameObject("/AA"): DictionaryObject({NameObject("/K"): DictionaryObject({
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject(f"app.alert('{NAME}')")})})}))
+    kids = [_annotation(writer, "/Widget", (300, 600 - 40 * i, 500, 620 - 40 * i),
+                        T=TextStringObject(str(i)), Parent=parent) for i in (1, 2)]
+    parent.get_object()[NameObject("/Kids")] = ArrayObject(kids)
+    writer.pages[0][NameObject("/Annots")] = ArrayObject(kids)
+    writer.write(src)
+    assert "/AcroForm" not in PdfReader(src).trailer["/Root"]
+    report, dst = _run(deidentifier, src, tmp_path)
+    assert_delivered(report, src, dst, [NAME])
+    field = PdfReader(dst).pages[0]["/Annots"][0].get_object()["/Parent"].get_object()
+    assert str(field["/T"]) and NAME not in str(field["/T"]) and "/JS" not in str(field)
 
 
 def test_a_password_file_does_not_stop_owner_password_only_files(deidentifier: Deidentifier,

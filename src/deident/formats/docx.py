@@ -31,9 +31,10 @@ from deident.columns import WHOLE_CELL_TYPES, column_type, header_types, is_head
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.entities import PERSON
 from deident.errors import RefusedError
+from deident.formats import embedded as embedded_documents
 from deident.formats import ocr
 from deident.formats.image_metadata import strip_metadata
-from deident.formats.package import CONTENT_TYPES, Package, remove_element
+from deident.formats.package import CONTENT_TYPES, R_NS, Package, remove_element
 from deident.formats.segments import Segment, SegmentedText
 from deident.formats.strict import to_strict, to_transitional
 
@@ -102,6 +103,10 @@ _EMBEDDED_RELATIONS = {
     "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary":
         "an ActiveX control",
 }
+# Relations by which an embedded document (.docx, .xlsx, .pdf) is read recursively.
+_DOCUMENT_REASONS = {_EMBEDDED_RELATIONS[_REL + "oleObject"], _EMBEDDED_RELATIONS[_REL + "package"]}
+EMBEDDED_NOTE = "embedded document {} pseudonymized with the host"
+PREVIEW_NOTE = "preview image of embedded document {} replaced by a blank one"
 _IMAGE_REASON = "images whose metadata cannot be checked (EMF, WMF, TIFF)"
 _UNCHECKABLE_IMAGES = {"image/x-emf", "image/x-wmf", "image/emf", "image/wmf", "image/tiff",
                        "image/vnd.ms-photo", "image/x-pict"}
@@ -199,10 +204,13 @@ class _PictureLine:
 @dataclass
 class DocxState:
     package: Package
-    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart | _PictureLine]
+    targets: list[_Paragraph | _TextNode | _Attribute | _TextPart | _PictureLine
+                  | embedded_documents.EmbeddedBlock]
     strict: bool = False  # a Strict OOXML package, read as Transitional, written back Strict
     pictures: list[_Picture] = field(default_factory=list)
     ocr: ocr.OcrOptions = field(default_factory=ocr.OcrOptions)
+    embedded: list[embedded_documents.Embedded] = field(default_factory=list)
+    previews: list[str] = field(default_factory=list)  # replaced by a blank picture
 
 
 # -- read ---------------------------------------------------------------------------------
@@ -211,7 +219,7 @@ def read(path: Path, scope_id: str, *, embedded: str = "refuse", images: str = "
          **_options: object) -> Document:
     try:
         return _read(path, scope_id, embedded, images, max_parts, max_unpacked_mb * 2**20,
-                     ocr or _DEFAULT_OCR)
+                     ocr or _DEFAULT_OCR, _options)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
             UnicodeError) as exc:
         raise RefusedError(f"{KIND} with damaged or unsupported content "
@@ -223,11 +231,16 @@ _PIL_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "GIF": "GIF", "BMP"
 
 
 def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
-          max_unpacked: int, options: ocr.OcrOptions) -> Document:
+          max_unpacked: int, options: ocr.OcrOptions, extra: dict[str, object]) -> Document:
     package = Package.open(path, KIND, max_parts, max_unpacked)
     strict = to_transitional(package)
     notes: list[str] = []
-    categories = _classify(package, embedded, images, notes)
+    previews: dict[str, str] = {}  # preview picture -> the embedded document it shows
+    categories = _classify(package, embedded, images, notes, previews)
+    documents = _read_embedded(package, categories, previews, scope_id, notes, int(
+        extra.get("depth", 0)), embedded=embedded, images=images, max_parts=max_parts,
+        max_unpacked_mb=max(1, max_unpacked // 2**20), ocr=options,
+        columns=extra.get("columns"), max_pages=extra.get("max_pages", 5000))
     for name, category in categories.items():
         if category == "wml":
             _accept_tracked_changes(package.xml(name))
@@ -257,13 +270,49 @@ def _read(path: Path, scope_id: str, embedded: str, images: str, max_parts: int,
         for index, (text, _) in enumerate(picture.reading.lines):
             blocks.append(Block(text, f"{picture.name}:ocr"))
             targets.append(_PictureLine(picture, index))
+    for document in documents:  # one session with the host: the same surrogates
+        for block, target in document.blocks():
+            blocks.append(block)
+            targets.append(target)
     if strict:
         notes.append("Strict Office Open XML")
     meta = {"note": "; ".join(notes)} if notes else {}
     if pages is not None:
         meta["pages"] = str(pages)
     return Document(blocks=blocks, scope_id=scope_id, meta=meta,
-                    state=DocxState(package, targets, strict, pictures, options))
+                    state=DocxState(package, targets, strict, pictures, options, documents,
+                                    [n for n, c in categories.items() if c == "preview"]))
+
+
+def _read_embedded(package: Package, categories: dict[str, str], previews: dict[str, str],
+                   scope_id: str, notes: list[str], depth: int, **options: object
+                   ) -> list[embedded_documents.Embedded]:
+    """The embedded documents read by their adapters. One that would be refused refuses
+    the host, or is dropped (its object and preview with it) with `embedded="drop"`."""
+    documents = []
+    for name in [n for n, c in categories.items() if c == "document"]:
+        try:
+            documents.append(embedded_documents.read(package.raw(name), name, scope_id, depth,
+                                                     **options))
+        except RefusedError:
+            if options["embedded"] != "drop":
+                raise
+            package.drop(name, _CONTAINERS)
+            del categories[name]
+            notes.append(f"embedded document {name} removed (it cannot be made safe)")
+            for preview in [p for p, shown in previews.items() if shown == name]:
+                package.drop(preview, _CONTAINERS)  # it shows what was dropped
+                categories.pop(preview, None)
+                del previews[preview]
+            continue
+        notes.append(EMBEDDED_NOTE.format(name))
+        note = documents[-1].document.meta.get("note")
+        if note:
+            notes.append(f"{name}: {note}")
+    for preview, shown in previews.items():
+        if categories.get(preview) == "preview":
+            notes.append(PREVIEW_NOTE.format(shown))
+    return documents
 
 
 def _open_image(data: bytes, name: str, probe: bool = False) -> Image.Image:
@@ -316,9 +365,12 @@ def _page_count(package: Package, categories: dict[str, str]) -> int | None:
     return None
 
 
-def _classify(package: Package, embedded: str, images: str, notes: list[str]
-              ) -> dict[str, str]:
-    """Each reachable part's category; refuses or drops what cannot be made safe."""
+def _classify(package: Package, embedded: str, images: str, notes: list[str],
+              previews: dict[str, str]) -> dict[str, str]:
+    """Each reachable part's category; refuses or drops what cannot be made safe. An
+    embedded .docx, .xlsx or .pdf is a "document" (read recursively) and the picture that
+    shows it in its OLE object a "preview" (it shows the old content: replaced by a blank
+    one, whatever its format; `previews` gets which document each shows)."""
     reachable = package.reachable()
     for name in package.names():  # parts no relationship reaches: invisible, yet data
         if name not in reachable and name != CONTENT_TYPES and not name.endswith(".rels"):
@@ -332,6 +384,11 @@ def _classify(package: Package, embedded: str, images: str, notes: list[str]
     if signatures:
         notes.append(SIGNATURE_NOTE)
     reasons = _embedded_parts(package, package.reachable())
+    documents = {name for name, reason in reasons.items() if name and reason in _DOCUMENT_REASONS
+                 and embedded_documents.kind_of(package.raw(name)) is not None}
+    previews.update(_previews(package, documents))
+    for name in documents | set(previews):
+        reasons.pop(name, None)
     for reason_is_image, policy, flag in ((False, embedded, "--embedded"), (True, images, "--images")):
         listed = sorted({r for r in reasons.values() if (r == _IMAGE_REASON) == reason_is_image})
         if listed and policy != "drop":
@@ -350,7 +407,11 @@ def _classify(package: Package, embedded: str, images: str, notes: list[str]
         if content_type in _MACRO_MAINS:  # macros were dropped above: a plain document now
             package.set_content_type(name, _MACRO_MAINS[content_type])
             content_type = _MACRO_MAINS[content_type]
-        if content_type in WML_TYPES:
+        if name in documents:
+            categories[name] = "document"
+        elif name in previews:
+            categories[name] = "preview"
+        elif content_type in WML_TYPES:
             categories[name] = "wml"
         elif content_type in XML_TYPES:
             categories[name] = "xml"
@@ -403,6 +464,36 @@ def _embedded_parts(package: Package, reachable: list[str]) -> dict[str, str]:
         elif content_type in _MACRO_MAINS:
             reasons[""] = "macros"
     return reasons
+
+
+def _previews(package: Package, documents: set[str]) -> dict[str, str]:
+    """The pictures that show an embedded document in its OLE object (`v:imagedata` beside
+    `o:OLEObject` in one `w:object`): picture -> document."""
+    found: dict[str, str] = {}
+    for source in package.names():
+        if source.endswith(".rels") or source == CONTENT_TYPES or not source.endswith(".xml"):
+            continue
+        targets = {r.get("Id"): package.target(source, r) for r in package.relationships(source)}
+        shown = {rel_id for rel_id, target in targets.items() if target in documents}
+        if not shown:
+            continue
+        for element in package.xml(source).iter():
+            ids = {v for k, v in element.attrib.items() if k.startswith(f"{{{R_NS}}}")}
+            if not ids & shown:
+                continue
+            document = targets[next(iter(ids & shown))]
+            container = element
+            while container is not None and container.tag not in _CONTAINERS:
+                container = container.getparent()
+            if container is None:
+                continue
+            for inner in container.iter():
+                for value in inner.attrib.values():
+                    target = targets.get(value)
+                    if target and target in package and target not in documents \
+                            and package.content_type(target).startswith("image/"):
+                        found[target] = document
+    return found
 
 
 def _relation_types_to(package: Package, name: str) -> set[str]:
@@ -622,7 +713,26 @@ def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None
         to_strict(state.package)
     for picture in state.pictures:
         _write_picture(state.package, picture, state.ocr)
+    for document in state.embedded:
+        state.package.set_raw(document.name, document.write())
+    for name in state.previews:
+        _blank_preview(state.package, name)
     state.package.save(dst)
+
+
+def _blank_preview(package: Package, name: str) -> None:
+    """A light grey PNG in place of an embedded document's preview: the OLE object keeps
+    its place and size (the shape's), and Word draws a new preview from the pseudonymized
+    document when it is next opened. An EMF or WMF preview becomes a .png part."""
+    image = Image.new("RGB", (160, 120), (235, 235, 235))
+    data = ocr.encode(image, "PNG")
+    if package.content_type(name) != "image/png":
+        new = posixpath.splitext(name)[0] + ".png"
+        while new in package:
+            new = posixpath.splitext(new)[0] + "-blank.png"
+        package.rename(name, new, "image/png")
+        name = new
+    package.set_raw(name, data)
 
 
 def _write_picture(package: Package, picture: _Picture, options: ocr.OcrOptions) -> None:
@@ -665,6 +775,10 @@ def read_back(path: Path) -> list[Piece]:
         if package.content_type(name).startswith("text/") and _is_utf8(package.raw(name)):
             pieces.append(Piece(name, package.raw(name).decode("utf-8")))
             continue
+        if not name.endswith((".xml", ".rels")) and \
+                embedded_documents.kind_of(package.raw(name)) is not None:
+            pieces += embedded_documents.read_back(package.raw(name), name)
+            continue
         if package.content_type(name) in IMAGE_TYPES:
             pieces.append(Piece(f"{name} (picture text)", _text_in_picture(package.raw(name), name)))
         if not name.endswith((".xml", ".rels")):
@@ -696,10 +810,16 @@ _STANDARD_PART = regex.compile(
     r"(?:word|customXml)/(?:_rels/)?(?:document|styles|stylesWithEffects|settings|webSettings|"
     r"fontTable|numbering|footnotes|endnotes|comments|commentsExtended|commentsIds|"
     r"commentsExtensible|people|header\d*|footer\d*|theme/theme\d*|glossary/document|"
-    r"item\d*|itemProps\d*)\.xml(?:\.rels)?)")
+    r"item\d*|itemProps\d*|charts/(?:chart|colors|style)\d*|"
+    r"diagrams/(?:data|layout|quickStyle|colors|drawing)\d*)\.xml(?:\.rels)?|"
+    # the names Word gives pictures and embedded objects
+    r"word/(?:media/image\d*\.\w+|embeddings/(?:oleObject\d*|"
+    r"Microsoft_(?:Word|Excel|PowerPoint)_(?:Document|Sheet|Worksheet|Presentation)\d*)\.\w+))")
 
 
 _KEYWORD = regex.compile(r"[a-z][a-zA-Z0-9]*")
+_SCHEMA_URI = regex.compile(r"https?://schemas\.(?:openxmlformats\.org|microsoft\.com)/[\w./-]*$|"
+                            r"\{[0-9A-Fa-f-]{36}\}$")
 _STYLE_REFERENCES = {w(t) for t in ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink",
                                     "basedOn", "next", "link", "name", "aliases")}
 
@@ -709,6 +829,8 @@ def _structural(part: str, element: etree._Element, attribute: str, value: str) 
     names of the parts every Word file has (external targets are searched), and the
     keywords WordprocessingML attributes take (`w:type="first"`) outside text attributes."""
     if not (part == CONTENT_TYPES or part.endswith(".rels")):
+        if attribute == "uri" and _SCHEMA_URI.match(value):
+            return True  # a:graphicData/@uri, a:ext/@uri: the kind of a drawing, a schema's
         if attribute == w("styleId") or (attribute == w("val") and element.tag in _STYLE_REFERENCES) \
                 or (attribute == w("name") and element.tag == w("lsdException")):
             return True  # style names and ids: Word's and the template's ("Header", "Title")

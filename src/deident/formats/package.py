@@ -147,6 +147,25 @@ class Package:
                     pending.append(target)
         return seen
 
+    def rename(self, name: str, new: str, content_type: str) -> None:
+        """Move a part to `new` (of `content_type`): relationships to it follow."""
+        for source in ["", *self._raw]:
+            if source.endswith(".rels") or source == CONTENT_TYPES:
+                continue
+            for relationship in self.relationships(source):
+                if self.target(source, relationship) == name:
+                    relationship.set("Target", "/" + new if relationship.get(
+                        "Target", "").startswith("/") else posixpath.relpath(
+                        new, posixpath.dirname(source) or "."))
+        self._raw[new] = self._raw.pop(name)
+        self._xml.pop(name, None)
+        types = self.xml(CONTENT_TYPES)
+        for override in list(types.iter(f"{{{CT_NS}}}Override")):
+            if override.get("PartName", "").lstrip("/") == name:
+                types.remove(override)
+        etree.SubElement(types, f"{{{CT_NS}}}Override", PartName="/" + new,
+                         ContentType=content_type)
+
     # -- removal --------------------------------------------------------------------------
     def drop(self, name: str, containers: tuple[str, ...] = ()) -> None:
         """Remove a part, its relationships, the relationships to it and the elements that

@@ -34,6 +34,7 @@ fonts that cannot be decoded; attachments unless `embedded="drop"`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import math
@@ -344,7 +345,8 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             blocks.append(Block(text, f"{picture.where} ocr"))
             targets.append(_PictureLine(picture, index))
     document = Document(blocks=blocks, scope_id=scope_id, meta={"pages": str(len(writer.pages))},
-                        state=PdfState(writer, streams, targets, pictures, options))
+                        state=PdfState(writer, streams, targets, pictures, options),
+                        fits=functools.partial(_fits, targets))
     if notes:
         document.meta["note"] = "; ".join(notes)
     return document
@@ -497,7 +499,7 @@ def _remove_hidden_places(writer: PdfWriter) -> None:
         for key in _INFO_KEYS:
             info.pop(NameObject(key), None)
     writer._info_obj = None
-    _sweep(root, _REMOVED_KEYS)  # XMP of images and fonts, page thumbnails, editor data
+    _sweep([root, *_field_ancestors(writer)], _REMOVED_KEYS)  # XMP, thumbnails, editor data
     for page in writer.pages:
         for key in _REMOVED_KEYS:
             page.pop(NameObject(key), None)
@@ -547,11 +549,33 @@ def _remove_offpage_widgets(writer: PdfWriter) -> None:
             del obj[NameObject("/P")]
 
 
-def _sweep(root: DictionaryObject, keys: tuple[str, ...]) -> None:
-    """Remove `keys` from every dictionary and stream the catalog reaches."""
-    for obj in _walk([root]):
+def _sweep(start: list[PdfObject], keys: tuple[str, ...]) -> None:
+    """Remove `keys` from every dictionary and stream `start` reaches."""
+    for obj in _walk(start):
         for key in keys:
             obj.pop(NameObject(key), None)
+
+
+def _field_ancestors(writer: PdfWriter) -> list[PdfObject]:
+    """The fields above the pages' widgets (and the annotations above popups), reached
+    only through /Parent, which walks do not follow. A page taken out of a larger file
+    keeps its widgets but loses the /AcroForm listing their parent fields, whose names
+    and values (/T "Nom du patient", /V) would otherwise be read by no one but the
+    verifier."""
+    found: list[PdfObject] = []
+    seen: set[int] = set()
+    for page in writer.pages:
+        for reference in page.get("/Annots") or []:
+            obj = reference.get_object()
+            for _ in range(MAX_FORM_DEPTH):
+                parent = obj.raw_get("/Parent") if isinstance(obj, DictionaryObject) \
+                    and "/Parent" in obj else None
+                if not isinstance(parent, IndirectObject) or parent.idnum in seen:
+                    break
+                seen.add(parent.idnum)
+                found.append(parent)
+                obj = parent.get_object()
+    return found
 
 
 def _walk(start: list[PdfObject], skip: tuple[str, ...] = ("/Parent",)) -> Iterator[DictionaryObject]:
@@ -775,6 +799,7 @@ def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
     start: list[PdfObject] = [root.raw_get(k) for k in (
         "/Outlines", "/AcroForm", "/PageLabels", "/Names", "/StructTreeRoot") if k in root]
     start += [page.raw_get("/Annots") for page in writer.pages if "/Annots" in page]
+    start += _field_ancestors(writer)
     for page in writer.pages:  # named marked-content property lists (/ActualText, /Alt)
         resources = page.get("/Resources")
         if resources is not None and "/Properties" in resources.get_object():
@@ -1117,17 +1142,39 @@ def _resume_after(glyph: _Glyph) -> list:
     return resume
 
 
+def _fits(targets: list, block: int, start: int, end: int, text: str) -> bool:
+    """Whether `text` drawn in place of a line's span fits its width at MIN_SQUEEZE and the
+    original size (what does not is first redrawn shorter, then drawn smaller)."""
+    line = targets[block]
+    if not isinstance(line, _Line):
+        return True  # a dictionary's string, an OCR line: no width to keep
+    indexes = [i for i in line.chars[start:end] if i is not None]
+    if not indexes:
+        return True
+    glyphs = line.stream.glyphs
+    first = glyphs[indexes[0]]
+    width = sum(glyphs[i].advance for i in indexes)
+    return _shown(first, text)[2] * first.scale * MIN_SQUEEZE <= width + 1e-6
+
+
+def _shown(glyph: _Glyph, text: str) -> tuple[ArrayObject, str | None, float]:
+    """`text` as the operand that shows it, in the glyph's font when it has every glyph
+    (None: a standard-14 font of the same style, in WinAnsi, is named instead), and its
+    natural width at the glyph's size."""
+    shown = _in_font(text, glyph.font)
+    if shown is not None:
+        return shown, glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
+    encoded = _encodable(text)
+    core = Font.from_core_font_name(f"/{_standard_font(glyph.font)}")
+    return (ArrayObject([ByteStringObject(encoded.encode("cp1252"))]), None,
+            core.get_text_width(encoded) / 1000 * glyph.size)
+
+
 def _draw(glyph: _Glyph, text: str, width: float, font_names: dict[str, str]) -> list:
     """A text object of its own, between q and Q, that draws `text` where `glyph` was."""
-    shown = _in_font(text, glyph.font)
-    if shown is not None:  # the original font has every glyph: the surrogate uses it
-        name, natural = glyph.font_name, _shown_width(shown, glyph.font, glyph.size)
-    else:  # a standard-14 font of the same style, in WinAnsi
-        base = _standard_font(glyph.font)
-        encoded = _encodable(text)
-        core = Font.from_core_font_name(f"/{base}")
-        shown = ArrayObject([ByteStringObject(encoded.encode("cp1252"))])
-        name, natural = font_names[base], core.get_text_width(encoded) / 1000 * glyph.size
+    shown, name, natural = _shown(glyph, text)
+    if name is None:
+        name = font_names[_standard_font(glyph.font)]
     squeeze = min(1.0, width / (natural * glyph.scale)) if natural > 0 else 1.0
     # Narrower than MIN_SQUEEZE reads badly: below it the size shrinks instead (same
     # baseline), so the surrogate never runs over its neighbours.
