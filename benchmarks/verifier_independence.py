@@ -1,7 +1,8 @@
 """Is the verifier independent of the detector? Switch each recognizer off in turn and count
 what the pipeline delivers.
 
-    python benchmarks/verifier_independence.py [--limit 40] [--matrix DIR] [--only NAME...]
+    python benchmarks/verifier_independence.py [--limit 40] [--matrix DIR [--matrix-only]]
+                                               [--only NAME...]
 
 For every configuration (each Presidio recognizer removed from the analyzer's registry by
 name, spaCy's NER off whole and per label, then nothing disabled) the script pseudonymizes
@@ -179,6 +180,7 @@ def main() -> int:
                         help="documents per data set (default: all)")
     parser.add_argument("--matrix", type=Path, help="a leak-matrix folder with planted.jsonl")
     parser.add_argument("--only", nargs="*", help="only these configurations (names)")
+    parser.add_argument("--matrix-only", action="store_true", help="skip the corpora")
     args = parser.parse_args()
     from deident import Deidentifier
 
@@ -190,8 +192,9 @@ def main() -> int:
     if args.only:
         configurations = [c for c in configurations if c in args.only or (c == "" and
                                                                            "none" in args.only)]
-    sets = {"corpus dev+test": [d for part in ("dev", "test") for d in gold_documents(
-        ROOT / "evaluation" / "corpus" / part, args.limit)]}
+    sets = {} if args.matrix_only else {"corpus dev+test": [
+        d for part in ("dev", "test")
+        for d in gold_documents(ROOT / "evaluation" / "corpus" / part, args.limit)]}
     if args.matrix:
         sets["leak matrix"] = matrix_documents(args.matrix, args.limit)
     started = time.perf_counter()
