@@ -234,7 +234,8 @@ class Deidentifier:
         else:
             found = self.analyzer.analyze(joined)
         found = _with_whole_blocks(found, document, offsets)
-        return joined, offsets, self._decide(joined, found, name)
+        return joined, offsets, _outside_labels(self._decide(joined, found, name), document,
+                                                offsets)
 
     def _analyze_untyped(self, document: Document, offsets: list[int]) -> list[Entity]:
         """Only the blocks without a type go through the analyzer (a 100,000-row column of
@@ -438,6 +439,26 @@ def _time_limit(seconds: int) -> Iterator[None]:
 # before an initial: "M. D." under "Initiales" is two initials.
 _LEADING_TITLE = regex.compile(
     rf"\s*(?:(?:{ABBREVIATED_TITLES})\.?|{FULL_TITLES})[ \t]+(?=\p{{L}}[\p{{L}}'’])")
+
+
+def _outside_labels(entities: list[Entity], document: Document, offsets: list[int]
+                    ) -> list[Entity]:
+    """Entities cut to the values of blocks that start with a label (Block.label)."""
+    labels = [(offset, offset + block.label)
+              for block, offset in zip(document.blocks, offsets, strict=True) if block.label]
+    if not labels:
+        return entities
+    starts = [start for start, _ in labels]
+    kept = []
+    for entity in entities:
+        index = bisect.bisect_right(starts, entity.start) - 1
+        label_end = labels[index][1] if index >= 0 else -1
+        if entity.start < label_end:
+            if entity.end <= label_end:
+                continue
+            entity = Entity(label_end, entity.end, entity.type, entity.score, entity.hint)
+        kept.append(entity)
+    return kept
 
 
 def _after_title(block: Block) -> int:

@@ -104,3 +104,15 @@ def test_a_label_types_the_value_or_gives_it_context() -> None:
     assert pdf_fields.labelling(["Date de naissance :", "", "champ"]) == \
         pdf_fields.Labelling(context="Date de naissance")
     assert pdf_fields.labelling(["", "", ""]) == pdf_fields.Labelling()
+
+
+def test_a_label_put_before_a_value_is_read_never_replaced(deidentifier: Deidentifier) -> None:
+    from deident.document import Block, Document
+
+    label = "Véhicule de M. Lucien ROUQUAYROL, immatriculation : "
+    block = Block(label + "GH-482-KT", "dictionary /V", label=len(label))
+    page_line = Block("Note : revoir Mme Ghislaine PERRONCEL.", "page 1 line")
+    joined, offsets, entities = deidentifier.detect(Document([page_line, block], "t"))
+    found = {(e.type, joined[e.start:e.end]) for e in entities}
+    assert ("VEHICLE_PLATE", "GH-482-KT") in found and ("PERSON", "Ghislaine PERRONCEL") in found
+    assert all(e.start >= offsets[1] + len(label) for e in entities if e.start >= offsets[1])

@@ -320,7 +320,7 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             blocks.append(Block(text, locator, labelled.entity_type, labelled.hint))
         elif labelled is not None and labelled.context and text.strip():
             prefix = f"{labelled.context} : "
-            blocks.append(Block(prefix + text, locator))
+            blocks.append(Block(prefix + text, locator, label=len(prefix)))
             target = _Labelled(target, len(prefix))
         else:
             blocks.append(Block(text, locator))
