@@ -116,3 +116,30 @@ def test_a_label_put_before_a_value_is_read_never_replaced(deidentifier: Deident
     found = {(e.type, joined[e.start:e.end]) for e in entities}
     assert ("VEHICLE_PLATE", "GH-482-KT") in found and ("PERSON", "Ghislaine PERRONCEL") in found
     assert all(e.start >= offsets[1] + len(label) for e in entities if e.start >= offsets[1])
+
+
+def test_two_fields_a_line_labels_stay_and_values_go(deidentifier: Deidentifier,
+                                                     tmp_path: Path) -> None:
+    """Two labelled fields a line: the page reads "Nom :<gap>Prénom :", a line of labels
+    and no table header, so the next line's labels are not taken for names."""
+    src, dst = tmp_path / "fiche.pdf", tmp_path / "out" / "fiche.pdf"
+    canvas = Canvas(str(src), invariant=1)
+    canvas.setFont("Helvetica", 10)
+    rows = [(("Nom :", "Text1", "LE GOFF"), ("Prénom :", "Text2", "Maëlle")),
+            (("Date de naissance :", "Text3", "12/04/1957"), ("Sexe :", "Text4", "F")),
+            (("Médecin :", "Text5", "Dr Alain KERBRAT"), ("Service :", "Text6", "Neurologie"))]
+    for row, y in zip(rows, (760, 730, 700), strict=True):
+        for (label, name, value), x in zip(row, (40, 300), strict=True):
+            canvas.drawString(x, y, label)
+            canvas.acroForm.textfield(name=name, value=value, x=x + 100, y=y - 6, width=140,
+                                      height=16, fontSize=9)
+    canvas.save()
+    report = deidentifier.pseudonymize_file(src, dst)
+    assert report.status == "done", report.reason
+    text = subprocess.run(["pdftotext", str(dst), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for label in ("Nom :", "Prénom :", "Date de naissance :", "Sexe :", "Médecin :",
+                  "Service :", "Neurologie", "Dr "):
+        assert label in text, label
+    for value in ("GOFF", "Maëlle", "12/04/1957", "KERBRAT"):
+        assert value not in text, value
