@@ -1,6 +1,8 @@
 """PDF: the original glyphs are removed from the content streams and the surrogate is
 drawn in their place; annotations, form values, bookmarks and links are rewritten;
-metadata, JavaScript, thumbnails and old revisions are dropped (a full rewrite).
+metadata, JavaScript, thumbnails and old revisions are dropped (a full rewrite). A form
+value is read with what labels it (deident.formats.pdf_fields): the text beside its widget,
+its tooltip, its name.
 
 Text is read operator by operator with the text state (BT/ET, Tf, Tm, Td, TD, T*, Tc, Tw,
 Tz, TL, Ts, Tr, q/Q, cm), each glyph decoded through its font (encoding, ToUnicode) and
