@@ -98,7 +98,9 @@ _ALIASES: dict[str, ColumnType] = {
         "patient", "patiente", "sujet", "identite", "nom et prenom", "nom prenom"), _PERSON),
     **dict.fromkeys((
         "etablissement", "hopital", "clinique", "centre hospitalier", "etablissement de sante",
-        "lieu de prise en charge", "structure", "hospital"), _HOSPITAL),
+        "lieu de prise en charge", "structure", "hospital", "etablissement d origine",
+        "etablissement d accueil", "etablissement de provenance", "etablissement adresseur",
+        "hopital d origine"), _HOSPITAL),
     **dict.fromkeys((
         "date", "date d entree", "date de sortie", "date d admission", "date de consultation",
         "date du prelevement", "date de prelevement", "date d hospitalisation",

@@ -19,17 +19,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from deident.analyzer import Analyzer, Spans
 from deident.anonymizer import SurrogateAnonymizer
 from deident.config import REDACT_LABELS, Config, load_config
-from deident.document import BLOCK_SEPARATOR, Document, Piece, Replacement
-from deident.entities import DATE, Entity
+from deident.document import BLOCK_SEPARATOR, Block, Document, Piece, Replacement
+from deident.entities import DATE, PERSON, Entity
 from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for, output_name
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
 from deident.policy import Policy
 from deident.pseudonyms import DocumentSession, Pseudonymizer
+from deident.recognizers.person import ABBREVIATED_TITLES, FULL_TITLES
 from deident.verify import Remnants, Tells, Written, common_words, first_remnant, fix, tells_of
 
 
@@ -241,7 +244,8 @@ class Deidentifier:
         else:
             found = self.analyzer.analyze(joined)
         found = _with_whole_blocks(found, document, offsets)
-        return joined, offsets, self._decide(joined, found, name)
+        return joined, offsets, _outside_labels(self._decide(joined, found, name), document,
+                                                offsets)
 
     def _analyze_untyped(self, document: Document, offsets: list[int]) -> list[Entity]:
         """Only the blocks without a type go through the analyzer (a 100,000-row column of
@@ -269,7 +273,8 @@ class Deidentifier:
                         e.hint)
                  for group, context in zip(groups, contexts, strict=True)
                  for e in analyzed.get(context, ())]
-        seeds = dict.fromkeys((b.text.strip(), b.entity_type) for b in document.blocks
+        seeds = dict.fromkeys((b.text[_after_title(b):].strip(), b.entity_type)
+                              for b in document.blocks
                               if b.entity_type and b.entity_type != DATE and b.text.strip())
         if text.strip() and (seeds or len(groups) > 1):
             tail_start = len(text) + len(BLOCK_SEPARATOR)
@@ -456,13 +461,48 @@ def _shortened(document: Document, edits: list[list[Replacement]],
     return changed
 
 
+# A title before a name in a typed cell or field ("Mme Apolline GASTELLIER" beside
+# "Patiente :") stays, as it does in running text: the name alone is the person. Not
+# before an initial: "M. D." under "Initiales" is two initials.
+_LEADING_TITLE = regex.compile(
+    rf"\s*(?:(?:{ABBREVIATED_TITLES})\.?|{FULL_TITLES})[ \t]+(?=\p{{L}}[\p{{L}}'’])")
+
+
+def _outside_labels(entities: list[Entity], document: Document, offsets: list[int]
+                    ) -> list[Entity]:
+    """Entities cut to the values of blocks that start with a label (Block.label)."""
+    labels = [(offset, offset + block.label)
+              for block, offset in zip(document.blocks, offsets, strict=True) if block.label]
+    if not labels:
+        return entities
+    starts = [start for start, _ in labels]
+    kept = []
+    for entity in entities:
+        index = bisect.bisect_right(starts, entity.start) - 1
+        label_end = labels[index][1] if index >= 0 else -1
+        if entity.start < label_end:
+            if entity.end <= label_end:
+                continue
+            entity = Entity(label_end, entity.end, entity.type, entity.score, entity.hint)
+        kept.append(entity)
+    return kept
+
+
+def _after_title(block: Block) -> int:
+    """Where the entity of a typed block starts: after a person's title."""
+    title = _LEADING_TITLE.match(block.text) if block.entity_type == PERSON else None
+    return title.end() if title else 0
+
+
 def _with_whole_blocks(entities: list[Entity], document: Document, offsets: list[int]
                        ) -> list[Entity]:
     """Blocks the adapter knows to be one entity (an author field) replace whatever the
     analyzer found inside them."""
-    whole = [Entity(offset, offset + len(block.text), block.entity_type, 1.0, block.hint)
-             for block, offset in zip(document.blocks, offsets, strict=True)
-             if block.entity_type and block.text.strip()]
+    whole = []
+    for block, offset in zip(document.blocks, offsets, strict=True):
+        if block.entity_type and block.text.strip():
+            whole.append(Entity(offset + _after_title(block), offset + len(block.text),
+                                block.entity_type, 1.0, block.hint))
     if not whole:
         return entities
     taken = Spans((w.start, w.end) for w in whole)

@@ -46,6 +46,10 @@ class Block:
     # Blocks of one context (a table row) are analyzed together, apart from the others;
     # identical contexts are analyzed once. "" : the whole document is the context.
     context: str = ""
+    # The first `label` characters are a label the adapter put before the value for the
+    # analyzer to read ("Immatriculation : " before a form field's value): read, never
+    # replaced (the label is written elsewhere, and analyzed there).
+    label: int = 0
 
 
 @dataclass

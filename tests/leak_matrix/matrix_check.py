@@ -196,7 +196,11 @@ def _extract_pdf(path: Path, tools: bool) -> list[str]:
         subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--preserve-unreferenced",
                         str(path), str(qdf_path)], capture_output=True)
         qdf = qdf_path.read_bytes() if qdf_path.exists() else b""
-    return [text, *_pdf_strings(qdf), *_pdf_strings(raw), qdf.decode("latin-1"), raw.decode("latin-1")]
+    # The written file's streams are compressed: read as Latin-1 they are noise where two
+    # letters of initials turn up by chance ("R)v"). qpdf's uncompressed copy holds the same
+    # text; the raw bytes are read whole only when qpdf cannot open the file.
+    return [text, *_pdf_strings(qdf), *_pdf_strings(raw), qdf.decode("latin-1"),
+            *([] if qdf else [raw.decode("latin-1")])]
 
 
 # -- the checks ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """PDF: the original glyphs are removed from the content streams and the surrogate is
 drawn in their place; annotations, form values, bookmarks and links are rewritten;
-metadata, JavaScript, thumbnails and old revisions are dropped (a full rewrite).
+metadata, JavaScript, thumbnails and old revisions are dropped (a full rewrite). A form
+value is read with what labels it (deident.formats.pdf_fields): the text beside its widget,
+its tooltip, its name.
 
 Text is read operator by operator with the text state (BT/ET, Tf, Tm, Td, TD, T*, Tc, Tw,
 Tz, TL, Ts, Tr, q/Q, cm), each glyph decoded through its font (encoding, ToUnicode) and
@@ -67,10 +69,10 @@ from pypdf.generic import (
 )
 from pypdf.generic._font import Font
 
-from deident.columns import WHOLE_CELL_TYPES, column_type
 from deident.document import Block, Document, Piece, Replacement, splice
 from deident.errors import RefusedError
-from deident.formats import ocr
+from deident.formats import ocr, pdf_fields
+from deident.formats.pdf_fields import Labelling
 
 KIND = "PDF"
 
@@ -163,6 +165,15 @@ class _DictText:
 
 
 @dataclass
+class _Labelled:
+    """A form field's value (or a line of its appearance) read after its label: the block
+    is "label : value", and only what follows the label's `prefix` characters is written."""
+
+    target: _Line | _DictText
+    prefix: int
+
+
+@dataclass
 class _DestinationName:
     """A key of the named-destination tree; links and bookmarks refer to it by name."""
 
@@ -193,7 +204,7 @@ class _PictureLine:
 class PdfState:
     writer: PdfWriter
     streams: list[_Stream]
-    targets: list[_Line | _DictText | _DestinationName | _PictureLine]
+    targets: list[_Line | _DictText | _Labelled | _DestinationName | _PictureLine]
     pictures: list[_Picture] = field(default_factory=list)
     ocr: ocr.OcrOptions = field(default_factory=ocr.OcrOptions)
 
@@ -300,11 +311,24 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
     notes += _refuse_unsafe(root, embedded)
     _remove_hidden_places(writer)
     blocks: list[Block] = []
-    targets: list[_Line | _DictText | _DestinationName | _PictureLine] = []
+    targets: list[_Line | _DictText | _Labelled | _DestinationName | _PictureLine] = []
     streams: list[_Stream] = []
     pictures: list[_Picture] = []
     seen_images: set[int] = set()
     forms: set[int] = set()  # form XObjects already read (a letterhead drawn on every page)
+    page_labels: dict[int, str] = {}  # id(widget) -> the text labelling it on its page
+
+    def add(text: str, locator: str, target: _Line | _DictText, labelled: Labelling | None) -> None:
+        if labelled is not None and labelled.entity_type and text.strip():
+            blocks.append(Block(text, locator, labelled.entity_type, labelled.hint))
+        elif labelled is not None and labelled.context and text.strip():
+            prefix = f"{labelled.context} : "
+            blocks.append(Block(prefix + text, locator, label=len(prefix)))
+            target = _Labelled(target, len(prefix))
+        else:
+            blocks.append(Block(text, locator))
+        targets.append(target)
+
     for number, page in enumerate(writer.pages, start=1):
         scanned = options.mode == "force"
         page_streams = [] if scanned else _read_streams(page, writer, forms=forms)
@@ -320,8 +344,16 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             pictures += _page_images(page, number, options, seen_images)
             if any(op == b"INLINE IMAGE" for s in page_streams for _, op in s.content.operations):
                 _refuse_inline_text(page, number, options)
-        for appearance in _appearance_streams(page):  # what annotations and fields draw
-            page_streams += _read_streams(appearance, writer, _form_fonts(root))
+        if page_streams and page_streams[0].owner is page:
+            page_labels.update(_page_labels(page, page_streams[0]))
+        drawn_by: dict[int, Labelling] = {}  # id(_Stream) -> its field's labelling
+        for annotation, appearance in _appearance_streams(page):  # what annotations and fields draw
+            appearance_streams = _read_streams(appearance, writer, _form_fonts(root))
+            field_dict = _field_of(annotation)
+            if field_dict is not None:
+                labelled = _labelling(field_dict, page_labels.get(id(annotation), ""))
+                drawn_by.update((id(s), labelled) for s in appearance_streams)
+            page_streams += appearance_streams
         for stream in page_streams:
             streams.append(stream)
             for properties in stream.marked:  # /ActualText, /Alt, /E of marked content
@@ -332,11 +364,13 @@ def _read(path: Path, scope_id: str, *, embedded: str, max_pages: int,
             for line in _lines(stream):
                 text = line.text()
                 if text.strip():
-                    blocks.append(Block(text, f"page {number} line"))
-                    targets.append(line)
+                    add(text, f"page {number} line", line, drawn_by.get(id(stream)))
     for holder, key in _dictionary_texts(writer):
-        blocks.append(Block(str(holder[key]), f"dictionary {key}", _field_type(holder, key)))
-        targets.append(_DictText(holder, key))
+        labelled = None
+        if key in ("/V", "/DV") and "/T" in holder:  # a field's value
+            labelled = _labelling(holder, next(
+                (page_labels[id(w)] for w in _widgets(holder) if page_labels.get(id(w))), ""))
+        add(str(holder[key]), f"dictionary {key}", _DictText(holder, key), labelled)
     for array, index in _destination_names(root):
         blocks.append(Block(str(array[index]), "named destination"))
         targets.append(_DestinationName(array, index))
@@ -604,16 +638,18 @@ def _has_images(page: DictionaryObject) -> bool:
         x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
 
 
-def _appearance_streams(page: DictionaryObject) -> list[StreamObject]:
+def _appearance_streams(page: DictionaryObject) -> list[tuple[DictionaryObject, StreamObject]]:
+    """(annotation, appearance stream) of every annotation of the page."""
     found = []
     for reference in page.get("/Annots") or []:
-        appearances = reference.get_object().get("/AP")
+        annotation = reference.get_object()
+        appearances = annotation.get("/AP")
         for state in (appearances.get_object().values() if appearances is not None else []):
             state = state.get_object()
             if isinstance(state, StreamObject):
-                found.append(state)
+                found.append((annotation, state))
             elif isinstance(state, DictionaryObject):  # on/off states of a check box
-                found += [v.get_object() for v in state.values()
+                found += [(annotation, v.get_object()) for v in state.values()
                           if isinstance(v.get_object(), StreamObject)]
     return found
 
@@ -783,14 +819,70 @@ def _lines(stream: _Stream) -> list[_Line]:
     return lines
 
 
-def _field_type(holder: DictionaryObject, key: str) -> str | None:
-    """A form field's value is a name, a town or an establishment whole when the field's
-    name says so ("Ville", "Nom du patient"), as a table's column header does."""
-    if key not in ("/V", "/DV") or "/T" not in holder:
+# -- form fields --------------------------------------------------------------------------
+def _page_labels(page: DictionaryObject, stream: _Stream) -> dict[int, str]:
+    """The text labelling each widget of the page (deident.formats.pdf_fields), from the
+    page's own content: id(widget) -> label."""
+    widgets = [a for a in (r.get_object() for r in page.get("/Annots") or [])
+               if isinstance(a, DictionaryObject) and a.get("/Subtype") == "/Widget"
+               and isinstance(a.get("/Rect"), ArrayObject) and len(a["/Rect"]) == 4]
+    if not widgets:
+        return {}
+    runs = _runs(stream)
+    rects = {id(w): pdf_fields.normalized(w["/Rect"]) for w in widgets}
+    others = list(rects.values())
+    return {key: label for key, rect in rects.items()
+            if (label := pdf_fields.page_label(rect, runs, others))}
+
+
+def _runs(stream: _Stream) -> list[pdf_fields.Run]:
+    """The stream's lines cut at their column gaps, each with its extent."""
+    runs = []
+    for line in _lines(stream):
+        pieces: list[list[int | None]] = [[]]
+        for position, index in enumerate(line.chars):
+            if position in line.columns:
+                pieces.append([])
+            else:
+                pieces[-1].append(index)
+        for piece in pieces:
+            glyphs = [stream.glyphs[i] for i in piece if i is not None]
+            if not glyphs:
+                continue
+            text = "".join(" " if i is None else stream.glyphs[i].char for i in piece)
+            last = glyphs[-1]
+            runs.append(pdf_fields.Run(text.strip(), glyphs[0].matrix[4],
+                                       last.matrix[4] + last.advance * last.matrix[0],
+                                       glyphs[0].matrix[5]))
+    return runs
+
+
+def _field_of(annotation: DictionaryObject) -> DictionaryObject | None:
+    """The text or choice field a widget draws (itself, or its parent), or None."""
+    if annotation.get("/Subtype") != "/Widget":
         return None
-    typed = column_type(str(holder["/T"]))
-    return typed.entity_type if typed is not None and typed.entity_type in WHOLE_CELL_TYPES \
-        else None
+    parent = annotation.get("/Parent")
+    field_dict = annotation if "/T" in annotation or parent is None else parent.get_object()
+    kind = field_dict.get("/FT", (field_dict.get("/Parent") or {}).get("/FT"))
+    return field_dict if kind in ("/Tx", "/Ch") and "/T" in field_dict else None
+
+
+def _widgets(field_dict: DictionaryObject) -> list[DictionaryObject]:
+    """The widgets of a field: itself when merged with its only widget, or its kids that
+    are widgets (kids with a name of their own are fields)."""
+    kids = [k.get_object() for k in field_dict.get("/Kids") or []]
+    return ([field_dict] if "/Rect" in field_dict else []) + \
+        [k for k in kids if "/T" not in k and "/Rect" in k]
+
+
+def _labelling(field_dict: DictionaryObject, on_page: str) -> Labelling:
+    """What labels a field, from the most visible: its label on the page, its tooltip,
+    its name. A name, a town or an establishment is replaced whole, as a table's typed
+    column; anything else is read after its label."""
+    tooltip = field_dict.get("/TU")
+    return pdf_fields.labelling([
+        on_page, str(tooltip) if isinstance(tooltip, str) else "",
+        pdf_fields.readable_name(str(field_dict["/T"]))])
 
 
 def _dictionary_texts(writer: PdfWriter) -> list[tuple[DictionaryObject, str]]:
@@ -863,9 +955,14 @@ def write(document: Document, edits: list[list[Replacement]], dst: Path) -> None
 def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> None:
     state: PdfState = document.state
     renamed: dict[str, str] = {}
+    changed_fields = []
     for target, block_edits in zip(state.targets, edits, strict=True):
+        if isinstance(target, _Labelled):  # the label is the page's, not the value's
+            target, block_edits = target.target, _after_label(block_edits, target.prefix)
         if not block_edits:
             continue
+        if isinstance(target, _DictText) and target.key == "/V":
+            changed_fields.append(target.holder)
         if isinstance(target, _DictText):
             value = splice(str(target.holder[target.key]), block_edits)
             target.holder[NameObject(target.key)] = TextStringObject(value)
@@ -880,8 +977,7 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
             _replace_in_line(target, block_edits)
     if renamed:
         _rename_destinations(state.writer, renamed)
-    _draw_missing_appearances(state.writer, [t.holder for t, e in zip(state.targets, edits, strict=True)
-                                             if e and isinstance(t, _DictText) and t.key == "/V"])
+    _draw_missing_appearances(state.writer, changed_fields)
     for stream in state.streams:
         if stream.removed or stream.drawn or stream.dirty:
             _rewrite(stream, state.writer)
@@ -902,6 +998,13 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
             del clean.trailer["/Info"]
         clean.save(dst, compress_streams=True, deterministic_id=True, fix_metadata_version=False,
                    object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
+
+
+def _after_label(edits: list[Replacement], prefix: int) -> list[Replacement]:
+    """Edits of a "label : value" block in the value's coordinates; what the label alone
+    holds is left to the page's own line."""
+    return [(max(start, prefix) - prefix, end - prefix, new) for start, end, new in edits
+            if end > prefix]
 
 
 def _draw_missing_appearances(writer: PdfWriter, fields: list[DictionaryObject]) -> None:

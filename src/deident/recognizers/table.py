@@ -5,7 +5,8 @@
 
 Cells are split on "|" or tabs; the header row is one whose cells are all column titles,
 one of them typed (deident.columns.header_types); the table ends at the first line without
-the separator. Only the columns whose cells are that entity whole (a name, a town, an
+the separator. A row of labels ("Nom :\tPrénom :", a PDF form's line between its fields) is
+no header. Only the columns whose cells are that entity whole (a name, a town, an
 establishment) are given here: dates, numbers and addresses have their own recognizers.
 Names also have TableNameRecognizer (initials letter by letter); both agree on a span.
 """
@@ -51,7 +52,10 @@ class TableColumnRecognizer(EntityRecognizer):
             for candidate in ("|", "\t"):
                 if candidate in line:
                     cells = _cells(line, match.start(), candidate)
-                    header = header_types([text[s:e] for s, e in cells])
+                    titles = [text[s:e] for s, e in cells]
+                    if any(t.endswith(":") for t in titles):
+                        break  # "Nom :\tPrénom :": a form's labels (its values beside them)
+                    header = header_types(titles)
                     if header is not None:
                         columns = {i: t.entity_type for i, t in header.items()
                                    if t.entity_type in WHOLE_CELL_TYPES}
