@@ -128,6 +128,9 @@ def test_the_sentinel_validates() -> None:
     (("FrenchIbanRecognizer",), IBAN_VALUE, IBAN),
     ((), CARD[:4] + " " + CARD[4:8] + " " + CARD[8:12] + " " + CARD[12:], PAYMENT_CARD),
     (("FrenchEmailRecognizer", "FrenchUrlRecognizer"), "lucien.k@exemple-clinique.fr", EMAIL),
+    (("FrenchEmailRecognizer", "FrenchUrlRecognizer"), "lucien.k @ exemple-clinique . fr", EMAIL),
+    (("FrenchEmailRecognizer", "FrenchUrlRecognizer"), "lucien.k [at] exemple-clinique.fr", EMAIL),
+    (("FrenchEmailRecognizer", "FrenchUrlRecognizer"), "lucien.k arobase exemple point fr", EMAIL),
 ])
 def test_what_the_recognizers_miss_the_sentinel_catches(
         deidentifier: Deidentifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -81,7 +81,14 @@ _CHUNK = regex.compile(r"[^\W_]+")
 _RUN = regex.compile(
     r"\d(?:(?:[ \t\u00a0.\-/]|[ ]?\(0\)[ ]?)?(?:\d|(?<=2)[ABab](?![^\W\d_])))*")
 _GROUP = regex.compile(r"\d+|[ABab]")
-_EMAIL = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# E-mail addresses, also written to dodge harvesters ("x @ y . fr", "x [at] y.fr",
+# "x arobase y point fr"): the sentinel's own pattern, not the recognizer's.
+_AT = (r"(?:[ \t]*@[ \t]*|[ \t]*[\[({<][ \t]*(?i:at|arobase|@)[ \t]*[\])}>][ \t]*"
+       r"|[ \t]+(?i:arobase)[ \t]+)")
+_DOT = (r"(?:[ \t]*\.[ \t]*|[ \t]*[\[({<][ \t]*(?i:dot|point)[ \t]*[\])}>][ \t]*"
+        r"|[ \t]+(?i:point)[ \t]+)")
+_EMAIL = regex.compile(rf"[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}\p{{L}}{{2,24}}(?![\w])")
+_EMAIL_HINT = regex.compile(r"@|(?i:arobase|[\[({<][ \t]*at[ \t]*[\])}>])")
 _IBAN = regex.compile(r"(?<![^\W_])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){10,30}(?![^\W_])")
 _SENTENCE_END = frozenset(".!?:;\n\t|«\"(•-–—*>")
 _MAX_WINDOW = 34
@@ -408,7 +415,7 @@ def _french_phone(digits: str) -> bool:
 
 
 def _sentinel_text(text: str) -> Iterator[Hit]:
-    if "@" in text:
+    if _EMAIL_HINT.search(text):
         for match in _EMAIL.finditer(text):
             yield Hit(match.start(), match.end(), EMAIL, "sentinel")
     for match in _IBAN.finditer(text):
