@@ -82,12 +82,15 @@ _RUN = regex.compile(
     r"\d(?:(?:[ \t\u00a0.\-/]|[ ]?\(0\)[ ]?)?(?:\d|(?<=2)[ABab](?![^\W\d_])))*")
 _GROUP = regex.compile(r"\d+|[ABab]")
 # E-mail addresses, also written to dodge harvesters ("x @ y . fr", "x [at] y.fr",
-# "x arobase y point fr"): the sentinel's own pattern, not the recognizer's.
+# "x arobase y point fr"): the sentinel's own patterns, not the recognizer's. A dodged
+# address ends on a common top-level domain ("x @ y.fr. Puis" is no address to "Puis").
 _AT = (r"(?:[ \t]*@[ \t]*|[ \t]*[\[({<][ \t]*(?i:at|arobase|@)[ \t]*[\])}>][ \t]*"
        r"|[ \t]+(?i:arobase)[ \t]+)")
 _DOT = (r"(?:[ \t]*\.[ \t]*|[ \t]*[\[({<][ \t]*(?i:dot|point)[ \t]*[\])}>][ \t]*"
         r"|[ \t]+(?i:point)[ \t]+)")
-_EMAIL = regex.compile(rf"[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}\p{{L}}{{2,24}}(?![\w])")
+_TLD = r"(?i:fr|com|net|org|eu|info|be|ch|lu|ca|re|mc|io|de|es|it|uk)"
+_EMAIL = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+                       rf"|[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*?{_DOT}{_TLD}(?![\w])")
 _EMAIL_HINT = regex.compile(r"@|(?i:arobase|[\[({<][ \t]*at[ \t]*[\])}>])")
 _IBAN = regex.compile(r"(?<![^\W_])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){10,30}(?![^\W_])")
 _SENTENCE_END = frozenset(".!?:;\n\t|«\"(•-–—*>")
