@@ -155,6 +155,17 @@ def test_surrogate_never_carries_a_part_of_a_hyphenated_name(pseudonymizer) -> N
                            lambda original, draw: next(drawn)) == "Clinique du Parc"
 
 
+def test_surrogate_never_carries_the_name_word_of_an_original_place(pseudonymizer) -> None:
+    from deident.entities import ADDRESS, Entity
+
+    text = "Domicile : 19 promenade Molière, Villeneuve-Saint-Georges."
+    session = pseudonymizer.session(text, "doc")
+    session.register([Entity(11, 31, ADDRESS, 0.9), Entity(33, 57, "CITY", 0.9)])
+    drawn = iter(["56 boulevard Molière", "3 quai Georges Brassens", "8 rue Saint-Martin"])
+    assert session._unique(ADDRESS, "19 promenade Molière",
+                           lambda original, draw: next(drawn)) == "8 rue Saint-Martin"
+
+
 def test_date_offset_is_keyed_and_scoped(pseudonymizer) -> None:
     assert pseudonymizer.date_offset("a") == pseudonymizer.date_offset("a")
     offsets = {pseudonymizer.date_offset(str(i)) for i in range(20)}

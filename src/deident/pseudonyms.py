@@ -19,7 +19,7 @@ import hmac
 import importlib
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -58,6 +58,13 @@ SHORTER_DRAWS = 20  # keyed candidates among which a surrogate too wide for its 
 MIN_LEAK_CHARS = 4
 DATE_SCOPES = ("document", "folder", "project")
 _WORD = regex.compile(r"[\w][\w'’\-]*")
+_LETTERS = regex.compile(r"[^\W\d_]+")
+_PLACE_TYPES = frozenset({ADDRESS, CITY, ZIP_CITY, HOSPITAL})
+# Words of places that name no place alone.
+_PLACE_GENERIC = frozenset({"saint", "sainte", "sous", "cedex", "hopital", "hopitaux", "clinique",
+                            "centre", "hospitalier", "hospitaliere", "universitaire", "regional",
+                            "groupe", "residence", "ehpad", "maison", "polyclinique", "institut",
+                            "fondation"})
 # Compiled once: the regex module's pattern cache costs ~0.4 ms a look-up, and these run
 # for every value of a 100,000-row table.
 _NAME_WORD = regex.compile(r"[\w][\w'’\-]*\.?")
@@ -491,6 +498,8 @@ class DocumentSession:
         for entity in entities:
             value = self.text[entity.start:entity.end]
             self._originals.add(fold(value))
+            if entity.type in _PLACE_TYPES:  # "promenade Molière": no "Bd Molière" surrogate
+                self._originals.update(self._place_words(value))
             if entity.type != PERSON:
                 continue
             words = [w for w in _WORD.findall(value) if fold(w) not in _PARTICLES]
@@ -619,6 +628,14 @@ class DocumentSession:
         self._owner[fold(best)] = key
         self._cache[cache_key] = best
         return True
+
+    def _place_words(self, value: str) -> Iterator[str]:
+        """The words of a place that name it: not its street type or "saint", "cedex"..."""
+        for word in _LETTERS.findall(value):
+            folded = fold(word)
+            if len(folded) >= MIN_LEAK_CHARS and folded not in _PLACE_GENERIC \
+                    and not self.pseudonymizer._street_type.fullmatch(word):
+                yield folded
 
     def _contains_original(self, folded: str) -> bool:
         """A surrogate must not carry an original value as one of its words: a city drawn as
