@@ -32,6 +32,10 @@ from deident.policy import Policy
 from deident.pseudonyms import Pseudonymizer
 from deident.verify import Remnants, Tells, Written, common_words, first_remnant, fix, tells_of
 
+# A made-up letter that takes every step of the pipeline once (names, address, dates, phone).
+_PREPARE_TEXT = ("Lyon, le 12 mars 2021. Mme Jeanne Martin, née le 04/05/1961, 3 rue des Lilas "
+                 "69003 Lyon, tél. 06 12 34 56 78, suivie par le Dr Paul Durand.")
+
 
 @dataclass(frozen=True)
 class Result:
@@ -147,6 +151,18 @@ class Deidentifier:
 
     def __repr__(self) -> str:  # the key stays out
         return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
+
+    def prepare(self, suffixes: Iterable[str] = ()) -> None:
+        """Load now what the first document would load: the surrogates' pools and places,
+        the verifier's word tables, the adapters of `suffixes` (".pdf"), and whatever the
+        pipeline builds on its first text. Called before forking workers, so that they
+        share all of it instead of each building its own. Changes no output."""
+        self.pseudonymizer.prepare()
+        common_words(self.analyzer.lexicons)
+        for suffix in sorted(set(suffixes)):
+            with contextlib.suppress(DeidentError, ImportError):
+                adapter_for(Path(f"file{suffix}"))
+        self.pseudonymize_text(_PREPARE_TEXT, scope_id="")
 
     # -- texts ---------------------------------------------------------------------------
     def pseudonymize_text(self, text: str, *, scope_id: str | None = None) -> Result:
