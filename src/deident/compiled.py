@@ -104,8 +104,8 @@ def _compile_and_record(key: _Key, pattern: str, flags: int, ignore_unused: bool
     global _new
     calls: list[tuple] = []
     _main._regex = _Capture(calls)
-    try:
-        compiled = _original(pattern, flags, ignore_unused, kwargs, cache_it)
+    try:  # past regex's own cache (it may hold the pattern): it reaches the C engine
+        compiled = _original(pattern, flags, ignore_unused, kwargs, False)
     finally:
         _main._regex = _regex
     if len(calls) == 1 and calls[0][0] == pattern and not calls[0][1] & _main.LOCALE \
