@@ -10,6 +10,8 @@ analyze(text) runs in named steps:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 from collections.abc import Iterable, Iterator
 
 import regex
@@ -30,9 +32,23 @@ from deident.entities import (
 )
 from deident.normalize import digits_only, fold
 
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading creates a million long-lived objects and almost no garbage: the cyclic
+    collector would walk them all, several times, for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # Presidio's and the recognizers' modules compile their patterns as they are imported: kept
 # on disk (deident.compiled), every later process builds them without parsing them again.
-with compiled.recording():
+with compiled.recording(), _collector_paused():
     from presidio_analyzer import (
         AnalyzerEngine,
         PatternRecognizer,
@@ -127,7 +143,7 @@ class Analyzer:
         batch_size: int = 64,
         ner: bool = True,
     ) -> None:
-        with compiled.recording():  # patterns of the lexicons and recognizers (see above)
+        with compiled.recording(), _collector_paused():  # see above
             self._build(lexicons, model_name, threshold, batch_size, ner)
 
     def _build(self, lexicons: Lexicons | None, model_name: str, threshold: float,
