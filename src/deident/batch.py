@@ -97,8 +97,10 @@ def run_folder(deidentifier: Deidentifier, src: Path, dst: Path, *, workers: int
         state = _State(state_path(dst), resume)
         if resume:
             _remove_temporaries(dst)
-        files, total_bytes = _measure(src, shard)
+        files, total_bytes, suffixes = _measure(src, shard)
         workers = workers_for(workers, files, total_bytes)
+        if workers > 1:  # loaded once here, shared by the forked workers
+            deidentifier.prepare(suffixes)
         tasks = plan(deidentifier, src, shard)
         # The pool first: its workers fork before the progress bar starts a thread.
         with _pool(deidentifier, workers) as pool, _Progress(progress, files) as bar:
@@ -267,14 +269,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _measure(src: Path, shard: tuple[int, int] | None) -> tuple[int, int]:
-    """How many files the run will see (of this shard), and their total size in bytes."""
+def _measure(src: Path, shard: tuple[int, int] | None) -> tuple[int, int, set[str]]:
+    """How many files the run will see (of this shard), their total size in bytes, and
+    their suffixes (".pdf")."""
     files = total = 0
+    suffixes: set[str] = set()
     for index, path in enumerate(iter_files(src)):
         if shard is None or index % shard[1] == shard[0]:
             files += 1
             total += path.stat().st_size
-    return files, total
+            suffixes.add(path.suffix.lower())
+    return files, total, suffixes
 
 
 def _remove_temporaries(dst: Path) -> None:

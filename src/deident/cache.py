@@ -46,6 +46,28 @@ def cached(name: str, version: str, build: Callable[[], T]) -> T:
     return value
 
 
+def stamp(*paths: str | Path) -> str:
+    """A version made of each file's name, size and modification time: it changes when a
+    source file (data or the code that builds from it) does."""
+    parts = []
+    for path in map(Path, paths):
+        status = path.stat()
+        parts.append(f"{path.name}:{status.st_size}:{status.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def load(name: str, version: str) -> object | None:
+    """The value of the entry `name` if it was written for `version` and is whole, else None
+    (for entries that grow during a run: see `store`)."""
+    return _load(cache_dir() / f"{name}.marshal", version)
+
+
+def store(name: str, version: str, value: object) -> None:
+    """Write the entry `name` for `version` (atomically; an unwritable folder is no error)."""
+    with contextlib.suppress(OSError):
+        _store(cache_dir() / f"{name}.marshal", version, value)
+
+
 def _load(path: Path, version: str) -> object | None:
     try:
         data = path.read_bytes()

@@ -129,7 +129,7 @@ class Config:
 
     def ocr_options(self):
         """The OCR settings as the format adapters take them."""
-        from deident.formats.ocr import OcrOptions
+        from deident.formats.ocr_options import OcrOptions
 
         return OcrOptions(mode=self.ocr, dpi=self.ocr_dpi, draw=self.ocr_draw,
                           languages=self.ocr_languages, min_confidence=self.ocr_min_confidence)

@@ -30,10 +30,15 @@ from deident.errors import DeidentError, RefusedError
 from deident.formats import adapter_for, output_name
 from deident.keys import resolve_key
 from deident.nlp import DEFAULT_MODEL
+from deident.places import load_places
 from deident.policy import Policy
-from deident.pseudonyms import DocumentSession, Pseudonymizer
+from deident.pseudonyms import DocumentSession, Pseudonymizer, load_pools
 from deident.recognizers.person import ABBREVIATED_TITLES, FULL_TITLES
 from deident.verify import Remnants, Tells, Written, common_words, first_remnant, fix, tells_of
+
+# A made-up letter that takes every step of the pipeline once (names, address, dates, phone).
+_PREPARE_TEXT = ("Lyon, le 12 mars 2021. Mme Jeanne Martin, née le 04/05/1961, 3 rue des Lilas "
+                 "69003 Lyon, tél. 06 12 34 56 78, suivie par le Dr Paul Durand.")
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,15 @@ class Deidentifier:
 
     def __repr__(self) -> str:  # the key stays out
         return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
+
+    def prepare(self, suffixes: Iterable[str] = ()) -> None:
+        """Load now what the first document would load: the surrogates' pools and places,
+        the verifier's word tables, the adapters of `suffixes` (".pdf"), and whatever the
+        pipeline builds on its first text. Called before forking workers, so that they
+        share all of it instead of each building its own. Changes no output."""
+        preload(self.analyzer, suffixes)
+        self.pseudonymizer.prepare()
+        self.pseudonymize_text(_PREPARE_TEXT, scope_id="")
 
     # -- texts ---------------------------------------------------------------------------
     def pseudonymize_text(self, text: str, *, scope_id: str | None = None) -> Result:
@@ -410,6 +424,17 @@ def shared_analyzer(model_name: str = DEFAULT_MODEL, ner: bool = True) -> Analyz
     if (model_name, ner) not in _ANALYZERS:
         _ANALYZERS[(model_name, ner)] = Analyzer(model_name=model_name, ner=ner)
     return _ANALYZERS[(model_name, ner)]
+
+
+def preload(analyzer: Analyzer, suffixes: Iterable[str] = ()) -> None:
+    """What every Deidentifier on `analyzer` loads on first use, whatever its key: the
+    surrogate pools and places, the verifier's word tables, the adapters of `suffixes`."""
+    load_pools()
+    load_places()
+    common_words(analyzer.lexicons)
+    for suffix in sorted(set(suffixes)):
+        with contextlib.suppress(DeidentError, ImportError):
+            adapter_for(Path(f"file{suffix}"))
 
 
 def shared_deidentifier(key: bytes | None = None, key_file: str | Path | None = None, *,

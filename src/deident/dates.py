@@ -47,7 +47,7 @@ def _alternation(words: list[str]) -> str:
     forms: set[str] = set()
     for word in words:
         forms.update({word, strip_accents(word)})
-    return "|".join(sorted(forms, key=len, reverse=True))
+    return "|".join(sorted(forms, key=lambda form: (-len(form), form)))  # same in every process
 
 
 # A full name never takes the dot ("le 27 février." ends a sentence); an abbreviation may.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
+from deident import __version__, normalize
+from deident.cache import cached, stamp
 from deident.normalize import fold, strip_accents
 
 _TOKEN = re.compile(r"\w+")
@@ -157,6 +159,16 @@ class Lexicons:
 
 @cache
 def load_lexicons() -> Lexicons:
+    """Read and folded once, then loaded from the on-disk cache (deident.cache) while the
+    lexicon files and the code that folds them stay the same."""
+    files = sorted((models_dir() / "lexicons").iterdir())
+    version = "|".join((__version__, stamp(*files, __file__, normalize.__file__)))
+    values = cached("lexicons", version,
+                    lambda: tuple(getattr(_read_lexicons(), f.name) for f in fields(Lexicons)))
+    return Lexicons(*values)
+
+
+def _read_lexicons() -> Lexicons:
     first_names: dict[str, str] = {}
     for line in _lines("first_names.tsv"):
         name, _, gender = line.partition("\t")

@@ -11,6 +11,8 @@ from functools import cache
 
 import regex
 
+from deident import __version__, normalize
+from deident.cache import cached, stamp
 from deident.lexicons import models_dir
 from deident.normalize import fold
 
@@ -100,18 +102,32 @@ def postcode_area(postcode: str) -> str:
     return postcode[:2]
 
 
+_FILES = ("communes.tsv", "street_names.txt", "establishment_names.txt")
+
+
 def _lines(name: str) -> list[str]:
     path = models_dir() / "places" / name
     with path.open(encoding="utf-8") as handle:
         return [s for line in handle if (s := line.strip()) and not s.startswith("#")]
 
 
-@cache
-def load_places() -> Places:
-    communes = []
+def _read() -> tuple[list[tuple[str, str, str, int, str]], list[str], list[str]]:
+    rows = []
     for line in _lines("communes.tsv"):
         name, postcode, department, population = line.split("\t")
-        communes.append(Commune(name, postcode, department, int(population), place_key(name)))
+        rows.append((name, postcode, department, int(population), place_key(name)))
+    return rows, _lines("street_names.txt"), _lines("establishment_names.txt")
+
+
+@cache
+def load_places() -> Places:
+    """The tables, read once and cached on disk (deident.cache) with their place keys: the
+    files and the code that keys them make the entry's version."""
+    folder = models_dir() / "places"
+    version = "|".join((__version__, stamp(*(folder / name for name in _FILES), __file__,
+                                           normalize.__file__)))
+    rows, streets, establishments = cached("places", version, _read)
+    communes = [Commune(*row) for row in rows]
     by_area: dict[str, list[Commune]] = {}
     by_name: dict[str, list[Commune]] = {}
     for commune in communes:
@@ -121,6 +137,6 @@ def load_places() -> Places:
         communes=tuple(communes),
         by_area={k: tuple(v) for k, v in by_area.items()},
         by_name={k: tuple(v) for k, v in by_name.items()},
-        street_names=tuple(_lines("street_names.txt")),
-        establishment_names=tuple(_lines("establishment_names.txt")),
+        street_names=tuple(streets),
+        establishment_names=tuple(establishments),
     )

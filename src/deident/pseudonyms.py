@@ -17,10 +17,11 @@ import functools
 import hashlib
 import hmac
 import importlib
+import importlib.metadata
 import string
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cache
 
 import regex
@@ -28,6 +29,8 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
+from deident import __version__
+from deident.cache import cached, stamp
 from deident.dates import shift_date_text
 from deident.entities import (
     ADDRESS,
@@ -49,7 +52,7 @@ from deident.entities import (
 )
 from deident.lexicons import Lexicons, load_lexicons, trie_regex
 from deident.normalize import fold, strip_accents
-from deident.places import Commune, load_places, place_key, postcode_area
+from deident.places import Commune, Places, load_places, place_key, postcode_area
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
 MAX_ATTEMPTS = 50
@@ -88,6 +91,14 @@ class SurrogatePools:
 
 @cache
 def load_pools() -> SurrogatePools:
+    """Read from Faker once, then from the on-disk cache (deident.cache) while Faker's
+    version and this module stay the same."""
+    version = "|".join((__version__, "faker " + importlib.metadata.version("faker"),
+                        stamp(__file__)))
+    return SurrogatePools(*cached("surrogate-pools", version, lambda: astuple(_read_pools())))
+
+
+def _read_pools() -> SurrogatePools:
     surnames: set[str] = set()
     male: set[str] = set()
     female: set[str] = set()
@@ -173,11 +184,27 @@ class Pseudonymizer:
         self.date_scope = date_scope
         self.max_date_shift_days = max_date_shift_days
         self.lexicons = lexicons or load_lexicons()
-        self.pools = load_pools()
-        self.places = load_places()
-        # Compiled once: street_address runs for every address of every document.
+        # The pools, the places and the street-type pattern load on first use: a scan
+        # never draws a surrogate. `prepare()` loads them all now.
+
+    def prepare(self) -> None:
+        """Load what surrogates are drawn from (before forking workers that share it)."""
+        for name in ("pools", "places", "_street_type", "_bare_establishments"):
+            getattr(self, name)
+
+    @functools.cached_property
+    def pools(self) -> SurrogatePools:
+        return load_pools()
+
+    @functools.cached_property
+    def places(self) -> Places:
+        return load_places()
+
+    @functools.cached_property
+    def _street_type(self) -> regex.Pattern:
+        """Compiled once: street_address runs for every address of every document."""
         street_types = trie_regex(t.rstrip(".") for t in self.lexicons.street_types)
-        self._street_type = regex.compile(rf"(?i)(?<![\w])(?:{street_types})\.?(?![\w])")
+        return regex.compile(rf"(?i)(?<![\w])(?:{street_types})\.?(?![\w])")
 
     def __repr__(self) -> str:  # the key stays out of every repr
         return f"Pseudonymizer(date_scope={self.date_scope!r})"

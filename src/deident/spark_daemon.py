@@ -18,9 +18,10 @@ from pyspark import daemon
 def main() -> None:
     model = os.environ.get("DEIDENT_SPARK_MODEL")
     if model:
-        from deident.core import shared_analyzer
+        from deident.core import preload, shared_analyzer
 
-        shared_analyzer(model, ner=os.environ.get("DEIDENT_SPARK_FAST") != "1")
+        analyzer = shared_analyzer(model, ner=os.environ.get("DEIDENT_SPARK_FAST") != "1")
+        preload(analyzer, (".txt", ".docx", ".pdf", ".csv", ".xlsx"))  # what no key changes
         gc.freeze()  # the collector must not touch (and so copy) them in every worker
     daemon.manager()
 

@@ -31,7 +31,10 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
+from deident import __version__
+from deident import lexicons as lexicons_module
 from deident.analyzer import Spans
+from deident.cache import cached, stamp
 from deident.document import Piece
 from deident.entities import (
     ADDRESS,
@@ -238,8 +241,13 @@ def _lemma_tables() -> list[frozenset[str]]:
         lookups = next(package.glob("*/lemmatizer/lookups/lookups.bin"), None)
         if lookups is None:
             return []
-        index = srsly.msgpack_loads(lookups.read_bytes())["lemma_index"]
-        return [frozenset(fold_same_length(w) for w in words) for words in index.values()]
+        def read() -> list[frozenset[str]]:
+            index = srsly.msgpack_loads(lookups.read_bytes())["lemma_index"]
+            return [frozenset(fold_same_length(w) for w in words) for words in index.values()]
+
+        # Read and folded once, then loaded from the on-disk cache (deident.cache).
+        version = "|".join((__version__, stamp(lookups, __file__, lexicons_module.__file__)))
+        return cached("lemma-tables", version, read)
     except (ImportError, OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
 

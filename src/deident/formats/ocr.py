@@ -28,6 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from deident.document import Block, Replacement, splice
 from deident.errors import RefusedError
+from deident.formats.ocr_options import OcrOptions
 
 # One OCR thread per worker process: batch parallelism is by process, and OpenMP threads
 # competing with the other workers slow everyone down. Set before Tesseract loads.
@@ -64,19 +65,6 @@ _DIGIT_LIKE = set("0123456789OoIlSBZ#|")
 _COMMON_TOKENS = {"rue", "avenue", "bd", "boulevard", "place", "chemin", "allee", "route",
                   "impasse", "quai", "cours", "des", "les", "du", "de", "la", "le", "et",
                   "mme", "madame", "monsieur", "dr", "docteur"}
-
-
-@dataclass(frozen=True)
-class OcrOptions:
-    """How scans and pictures are read: `mode` auto (pages without a text layer, images
-    with text), off (scans refused, images left as they are), force (every PDF page
-    rendered and read)."""
-
-    mode: str = "auto"
-    dpi: int = 300
-    draw: str = "surrogate"  # or "box": plain opaque boxes
-    languages: str = "fra"
-    min_confidence: float = 50.0  # an image read with a lower mean confidence is refused
 
 
 @dataclass(frozen=True)
