@@ -630,7 +630,10 @@ def _case_class(text: str) -> str:
 
 def _layout(text: str) -> str:
     """"AB-123-CD" -> "AA-99-AA" style: where letters, digits and separators stand."""
-    return regex.sub(r"\d", "9", regex.sub(r"\p{Lu}", "A", regex.sub(r"\p{Ll}", "a", text)))
+    return _DIGIT.sub("9", _UPPER.sub("A", _LOWER.sub("a", text)))
+
+
+_DIGIT, _UPPER, _LOWER = regex.compile(r"\d"), regex.compile(r"\p{Lu}"), regex.compile(r"\p{Ll}")
 
 
 _ROLE_HINTS = {"first_name": "first", "last_name": "last"}

@@ -121,7 +121,9 @@ class Tells:
 def tells_of(values: Iterable[tuple[str, str]], lexicons: Lexicons) -> Tells:
     """What can betray each (type, value): see the module docstring."""
     tells = Tells()
-    for entity_type, value in values:
+    # each distinct value once (a 100,000-row column repeats its surnames), in order: the
+    # first of equal-priority types stays
+    for entity_type, value in dict.fromkeys(values):
         if entity_type == DATE:
             continue  # dates are shifted, and a date alone names no one
         if entity_type in _NAME_TYPES:
@@ -437,8 +439,12 @@ def fix(text: str, entities: list[Entity], remnants: Remnants,
     """`entities` (sorted, apart) with the remnants in `text` outside them: other occurrences
     and forms of the values found, and the sentinel's numbers and addresses. A sentinel hit
     that only partly overlaps entities (an e-mail whose domain was taken for a URL) absorbs
-    them."""
-    hits = remnants.find(text)
+    them.
+
+    Lines that one entity covers whole (a typed table cell) are not searched: no remnant
+    crosses a line break, and one inside an entity is replaced with it."""
+    hits = [hit for start, end in _uncovered_lines(text, entities)
+            for hit in _shifted(remnants.find(text[start:end]), start)]
     if not hits:
         return entities
     starts = [e.start for e in entities]
@@ -470,6 +476,32 @@ def fix(text: str, entities: list[Entity], remnants: Remnants,
     return sorted([e for i, e in enumerate(entities) if i not in removed] + added)
 
 
+def _uncovered_lines(text: str, entities: list[Entity]) -> Iterator[tuple[int, int]]:
+    """Spans of consecutive lines of `text`, together all the lines that no entity of
+    `entities` (sorted, apart) covers whole. Every pattern of the verifier stops at a line
+    break and reads nothing beyond it, so searching these spans finds the same remnants
+    outside the covered lines as searching the whole text."""
+    index, region, position = 0, None, 0
+    for line in text.split("\n"):
+        end = position + len(line)
+        while index < len(entities) and entities[index].end < end:
+            index += 1
+        covered = not line or (index < len(entities) and entities[index].start <= position)
+        if not covered and region is None:
+            region = position
+        elif covered and region is not None:
+            yield region, position - 1
+            region = None
+        position = end + 1
+    if region is not None:
+        yield region, len(text)
+
+
+def _shifted(hits: list[Hit], offset: int) -> Iterator[Hit]:
+    for hit in hits:
+        yield Hit(hit.start + offset, hit.end + offset, hit.type, hit.kind) if offset else hit
+
+
 class _LineSpans:
     """The allow-list's protected spans, computed line by line where asked (the phrases it
     protects never cross a line): a whole long text would cost more than its few hits."""
@@ -489,23 +521,50 @@ class _LineSpans:
 
 
 # -- after writing: verify ----------------------------------------------------------------
-@dataclass
 class Written:
-    """The surrogates this run wrote: valid NIRs and phones too, never remnants."""
+    """The surrogates this run wrote: valid NIRs and phones too, never remnants.
 
-    words: set[str] = field(default_factory=set)
-    compact: list[str] = field(default_factory=list)
+    `holds` asks whether a found number lies inside a surrogate or holds one of 6+
+    characters. Asked for each number in the output, a scan of every surrogate made a
+    100,000-row table quadratic: the surrogates are indexed instead (a set, and their
+    lengths), and only a value none of them explains scans them all, once joined."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self._compact: set[str] = set()
+        self._long_lengths: list[int] = []  # the lengths of the 6+ character ones
+        self._joined: str | None = None
 
     def add(self, surrogate: str) -> None:
         self.words.update(fold_same_length(c) for c in _CHUNK.findall(surrogate))
-        compact = "".join(c for c in surrogate if c.isalnum()).upper()
-        if compact:
-            self.compact.append(compact)
+        compact = _compact(surrogate)
+        if compact and compact not in self._compact:
+            self._compact.add(compact)
+            self._joined = None
+            if len(compact) >= MIN_DIGITS and len(compact) not in self._long_lengths:
+                self._long_lengths = sorted([*self._long_lengths, len(compact)])
 
     def holds(self, value: str) -> bool:
-        compact = "".join(c for c in value if c.isalnum()).upper()
-        return any(compact in w or (len(w) >= MIN_DIGITS and w in compact)
-                   for w in self.compact)
+        """A surrogate holds `value` (letters and digits alone), or `value` holds a
+        surrogate of MIN_DIGITS characters or more."""
+        if not self._compact:
+            return False
+        compact = _compact(value)
+        if compact in self._compact:
+            return True
+        for length in self._long_lengths:  # a surrogate inside the value
+            if length > len(compact):
+                break
+            if any(compact[i:i + length] in self._compact
+                   for i in range(len(compact) - length + 1)):
+                return True
+        if self._joined is None:  # the value inside a surrogate (rare: scan them all)
+            self._joined = "\n".join(self._compact)  # no value holds "\n"
+        return compact in self._joined
+
+
+def _compact(text: str) -> str:
+    return "".join(c for c in text if c.isalnum()).upper()
 
 
 def first_remnant(pieces: Iterable[Piece], remnants: Remnants, written: Written,
