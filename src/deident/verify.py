@@ -21,6 +21,7 @@ capitalised mid-sentence, in capitals, or joined to another name part.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ from deident.entities import (
     Entity,
 )
 from deident.lexicons import MEDICAL_SUFFIX, Lexicons, fold_same_length, trie_regex
-from deident.normalize import fold
+from deident.normalize import alnum_only, fold
 
 MIN_DIGITS = 6  # a digit string shorter than this betrays nothing on its own
 RAW_MIN_CHARS = 4  # in raw bytes (PDF streams) a 2-letter token matches by chance
@@ -109,6 +110,9 @@ class Tells:
             self.words[key] = entity_type
             self._pattern = None
 
+    def add_number(self, key: str, entity_type: str) -> None:
+        self.numbers.setdefault(key, entity_type)
+
     def pattern(self) -> regex.Pattern | None:
         if self._pattern is None and self.words:
             self._pattern = regex.compile(trie_regex(self.words))
@@ -118,27 +122,58 @@ class Tells:
         return bool(self.words or self.numbers)
 
 
-def tells_of(values: Iterable[tuple[str, str]], lexicons: Lexicons) -> Tells:
-    """What can betray each (type, value): see the module docstring."""
+def tells_of(values: Iterable[tuple[str, str]], lexicons: Lexicons,
+             memo: dict[tuple[str, str], list] | None = None) -> Tells:
+    """What can betray each (type, value): see the module docstring. `memo` keeps each
+    value's tells for the next call (one document's entities are read more than once)."""
     tells = Tells()
     # each distinct value once (a 100,000-row column repeats its surnames), in order: the
     # first of equal-priority types stays
     for entity_type, value in dict.fromkeys(values):
-        if entity_type == DATE:
-            continue  # dates are shifted, and a date alone names no one
-        if entity_type in _NAME_TYPES:
-            word_type = CITY if entity_type == ZIP_CITY else entity_type
-            for chunk in _CHUNK.findall(value):
-                key = fold_same_length(chunk)
-                if _is_tell_word(key, chunk, lexicons, entity_type):
-                    tells.add_word(key, word_type)
+        if memo is None:
+            _value_tells(tells, entity_type, value, lexicons)
             continue
-        if entity_type in (EMAIL, URL):
-            _add_address_parts(tells, value, entity_type, lexicons)
-            continue
-        for key in number_keys(value, entity_type):
-            tells.numbers.setdefault(key, entity_type)
+        found = memo.get((entity_type, value))
+        if found is None:
+            found = memo[(entity_type, value)] = _Recorded()
+            _value_tells(found, entity_type, value, lexicons)
+        found.replay(tells)
     return tells
+
+
+class _Recorded(list):
+    """One value's tells, in the order they were added, to add again to other Tells."""
+
+    def add_word(self, key: str, entity_type: str) -> None:
+        self.append((True, key, entity_type))
+
+    def add_number(self, key: str, entity_type: str) -> None:
+        self.append((False, key, entity_type))
+
+    def replay(self, tells: Tells) -> None:
+        for word, key, entity_type in self:
+            if word:
+                tells.add_word(key, entity_type)
+            else:
+                tells.add_number(key, entity_type)
+
+
+def _value_tells(tells: Tells | _Recorded, entity_type: str, value: str,
+                 lexicons: Lexicons) -> None:
+    if entity_type == DATE:
+        return  # dates are shifted, and a date alone names no one
+    if entity_type in _NAME_TYPES:
+        word_type = CITY if entity_type == ZIP_CITY else entity_type
+        for chunk in _CHUNK.findall(value):
+            key = fold_same_length(chunk)
+            if _is_tell_word(key, chunk, lexicons, entity_type):
+                tells.add_word(key, word_type)
+        return
+    if entity_type in (EMAIL, URL):
+        _add_address_parts(tells, value, entity_type, lexicons)
+        return
+    for key in number_keys(value, entity_type):
+        tells.add_number(key, entity_type)
 
 
 def _is_tell_word(key: str, chunk: str, lexicons: Lexicons, entity_type: str) -> bool:
@@ -157,7 +192,7 @@ def _medical(key: str, chunk: str, lexicons: Lexicons) -> bool:
         and key not in lexicons.first_names
 
 
-def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lexicons) -> None:
+def _add_address_parts(tells: Tells | _Recorded, value: str, entity_type: str, lexicons: Lexicons) -> None:
     """E-mail local parts (jean.dupont, jdupont) and the domain's own name (chu-brest):
     found alone, such a word is replaced like a name."""
     local, at, domain = value.rpartition("@")
@@ -169,7 +204,7 @@ def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lex
             tells.add_word(key, PERSON)  # a word alone: replaced like a name, word for word
         digits = "".join(c for c in chunk if c.isdigit())
         if len(digits) >= MIN_DIGITS:
-            tells.numbers.setdefault(digits, entity_type)
+            tells.add_number(digits, entity_type)
     labels = domain.split(".")
     for label in labels[:-1]:  # not the top-level domain
         for chunk in _CHUNK.findall(label):
@@ -182,7 +217,7 @@ def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lex
 def number_keys(value: str, entity_type: str) -> list[str]:
     """The digit strings (separators removed) that betray a value; a phone in all its
     national and international forms, a NIR with and without its key."""
-    compact = "".join(c for c in value if c.isalnum()).upper()
+    compact = alnum_only(value).upper()
     digits = "".join(c for c in compact if c.isdigit() or c in "AB")
     if entity_type == FR_NIR:
         return [k for k in (digits, digits[:13]) if len(k) >= MIN_DIGITS]
@@ -320,7 +355,8 @@ class Remnants:
                     for table in numbers:
                         if window in table:
                             yield Hit(start, end, table[window], "number")
-                    if sentinel and (kind := validated(window)):
+                    # validated() finds nothing in fewer than 10 or more than 19 digits
+                    if sentinel and 10 <= len(window) <= 19 and (kind := validated(window)):
                         yield Hit(start, end, kind, "sentinel")
 
 
@@ -564,24 +600,51 @@ class Written:
 
 
 def _compact(text: str) -> str:
-    return "".join(c for c in text if c.isalnum()).upper()
+    return alnum_only(text).upper()
 
 
 def first_remnant(pieces: Iterable[Piece], remnants: Remnants, written: Written,
                   protected: Callable[[str], Spans]) -> str | None:
     """The refusal reason for the first remnant in the pieces, or None: its type and
-    location, never its value."""
+    location, never its value.
+
+    Every piece is searched, but not one at a time: a workbook reads back as hundreds of
+    thousands of small pieces (cells, attributes), so pieces are searched in batches joined
+    by line breaks (no remnant crosses one, and none reads beyond its line: the same hits
+    as piece by piece), and a text met again is not searched twice."""
     ignored = frozenset(written.words)
+    seen: set[tuple[str, bool]] = set()
+    batch: list[Piece] = []
+    size = 0
     for piece in pieces:
-        if not piece.text.strip():
+        if not piece.text.strip() or (piece.text, piece.raw) in seen:
             continue
-        allowed = _LineSpans(piece.text, protected)
-        for hit in remnants.find(piece.text, raw=piece.raw, ignored_words=ignored):
-            if hit.kind == "sentinel" and written.holds(piece.text[hit.start:hit.end]):
-                continue
-            if hit.kind == "number" and written.holds(piece.text[hit.start:hit.end]):
-                continue
-            if hit.kind == "name" and allowed.contains(hit.start, hit.end):
-                continue
-            return f"verification failed: {hit.type} remnant in {piece.location}"
+        seen.add((piece.text, piece.raw))
+        if batch and (piece.raw != batch[0].raw or size > _BATCH_CHARS):
+            reason = _first_in_batch(batch, remnants, written, protected, ignored)
+            if reason:
+                return reason
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece.text) + 1
+    return _first_in_batch(batch, remnants, written, protected, ignored) if batch else None
+
+
+_BATCH_CHARS = 1 << 16
+
+
+def _first_in_batch(batch: list[Piece], remnants: Remnants, written: Written,
+                    protected: Callable[[str], Spans], ignored: frozenset[str]) -> str | None:
+    text = "\n".join(piece.text for piece in batch)
+    starts = list(itertools.accumulate((len(piece.text) + 1 for piece in batch[:-1]), initial=0))
+    allowed = _LineSpans(text, protected)
+    for hit in remnants.find(text, raw=batch[0].raw, ignored_words=ignored):
+        if hit.kind == "sentinel" and written.holds(text[hit.start:hit.end]):
+            continue
+        if hit.kind == "number" and written.holds(text[hit.start:hit.end]):
+            continue
+        if hit.kind == "name" and allowed.contains(hit.start, hit.end):
+            continue
+        location = batch[bisect.bisect_right(starts, hit.start) - 1].location
+        return f"verification failed: {hit.type} remnant in {location}"
     return None
