@@ -376,13 +376,21 @@ class Analyzer:
         return sorted(found)
 
 
+_FEW_LITERALS = 8
+
+
 def _occurrences(literals: Iterable[str], text: str) -> dict[str, list[int]]:
     """Where each literal starts in `text`, overlaps included, in one pass: a search per
     literal made a table's column of 100,000 e-mail addresses quadratic. At each position
     the trie gives the longest literal there; the shorter ones are its prefixes."""
     literals = frozenset(literal for literal in literals if literal)
     found: dict[str, list[int]] = {}
-    if not literals:
+    if len(literals) <= _FEW_LITERALS:  # a row's one or two: a search each, no trie to build
+        for literal in literals:
+            start = text.find(literal)
+            while start != -1:
+                found.setdefault(literal, []).append(start)
+                start = text.find(literal, start + 1)
         return found
     pattern = regex.compile(trie_regex(literals))
     for match in pattern.finditer(text, overlapped=True):

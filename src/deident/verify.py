@@ -567,11 +567,15 @@ class Written:
 
     def __init__(self) -> None:
         self.words: set[str] = set()
+        self._added: set[str] = set()
         self._compact: set[str] = set()
         self._long_lengths: list[int] = []  # the lengths of the 6+ character ones
         self._joined: str | None = None
 
     def add(self, surrogate: str) -> None:
+        if surrogate in self._added:  # a table's column repeats its surrogates
+            return
+        self._added.add(surrogate)
         self.words.update(fold_same_length(c) for c in _CHUNK.findall(surrogate))
         compact = _compact(surrogate)
         if compact and compact not in self._compact:
