@@ -12,6 +12,7 @@ Model loading is excluded from the timings.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import resource
@@ -88,12 +89,13 @@ def write_xlsx(path: Path, table: list[list[str]], sheets: int) -> None:
     workbook.save(path)
 
 
-def timed(deidentifier, src: Path, dst: Path) -> float:
-    started = time.perf_counter()
+def timed(deidentifier, src: Path, dst: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds of this process, and its peak RSS (MB) after the run."""
+    started, cpu = time.perf_counter(), time.process_time()
     report = deidentifier.pseudonymize_file(src, dst)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert report.status == "done", report.reason
-    return elapsed
+    return elapsed, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -114,9 +116,11 @@ def main() -> None:
         write_xlsx(xlsx_src, rows(args.xlsx_rows, seed=1), args.sheets)
         csv_mb = csv_src.stat().st_size / 2**20
         xlsx_mb = xlsx_src.stat().st_size / 2**20
-        csv_seconds = timed(deidentifier, csv_src, work / "out.csv")
-        xlsx_seconds = timed(deidentifier, xlsx_src, work / "out.xlsx")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        load_before = os.getloadavg()[0]
+        csv_seconds, csv_cpu, csv_peak = timed(deidentifier, csv_src, work / "out.csv")
+        xlsx_seconds, xlsx_cpu, xlsx_peak = timed(deidentifier, xlsx_src, work / "out.xlsx")
+        load_after = os.getloadavg()[0]
     section = "\n".join([
         TITLE, "",
         f"Machine: {platform.processor() or platform.machine()}, Python "
@@ -124,13 +128,19 @@ def main() -> None:
         f"({', '.join(HEADER)}): 10 typed by their headers (replaced without NER), "
         "2 free text (analyzed in one batched pass, each row one context). One run, file to "
         "file (read + analyse + write + verify), model loading excluded. Produced by "
-        "`benchmarks/bench_sheets.py` (`make bench`).", "",
-        "| file | rows | size (MB) | seconds | rows/s |", "|---|---:|---:|---:|---:|",
+        "`benchmarks/bench_sheets.py` (`make bench`). CPU seconds are this process's (on a "
+        "shared machine, wall time also counts the other processes' turns); peak RSS "
+        "includes the models (loaded, before any table).", "",
+        "| file | rows | size (MB) | seconds | rows/s | CPU s | rows/CPU s | peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
         f"| CSV (`;`, UTF-8, CRLF) | {args.rows:,} | {csv_mb:.1f} | {csv_seconds:.1f} | "
-        f"{args.rows / csv_seconds:,.0f} |",
+        f"{args.rows / csv_seconds:,.0f} | {csv_cpu:.1f} | {args.rows / csv_cpu:,.0f} | "
+        f"{csv_peak:,.0f} |",
         f"| XLSX, {args.sheets} sheets | {args.xlsx_rows:,} | {xlsx_mb:.1f} | {xlsx_seconds:.1f} | "
-        f"{args.xlsx_rows / xlsx_seconds:,.0f} |", "",
-        f"Peak RSS: {peak:,.0f} MB.", ""])
+        f"{args.xlsx_rows / xlsx_seconds:,.0f} | {xlsx_cpu:.1f} | "
+        f"{args.xlsx_rows / xlsx_cpu:,.0f} | {xlsx_peak:,.0f} |", "",
+        f"Models loaded: {loaded:,.0f} MB RSS. Load average (1 min) before / after: "
+        f"{load_before:.1f} / {load_after:.1f} on {os.cpu_count()} CPUs.", ""])
     write_section(TITLE, section)
     print(section)
 

@@ -404,10 +404,40 @@ class Analyzer:
                 entity_type = numbers.get(digits_only(match.group()))
                 if entity_type:
                     add(match.start(), match.end(), entity_type)
+        occurrences = _occurrences(literals, text)
         for literal, entity_type in literals.items():
-            for match in regex.finditer(regex.escape(literal), text):
-                add(match.start(), match.end(), entity_type)
+            after = 0  # each literal's occurrences left to right, apart (as finditer)
+            starts = occurrences.get(literal, ()) if literal else range(len(text) + 1)
+            for start in starts:
+                if start >= after:
+                    add(start, start + len(literal), entity_type)
+                    after = start + len(literal)
         return sorted(found)
+
+
+_FEW_LITERALS = 8
+
+
+def _occurrences(literals: Iterable[str], text: str) -> dict[str, list[int]]:
+    """Where each literal starts in `text`, overlaps included, in one pass: a search per
+    literal made a table's column of 100,000 e-mail addresses quadratic. At each position
+    the trie gives the longest literal there; the shorter ones are its prefixes."""
+    literals = frozenset(literal for literal in literals if literal)
+    found: dict[str, list[int]] = {}
+    if len(literals) <= _FEW_LITERALS:  # a row's one or two: a search each, no trie to build
+        for literal in literals:
+            start = text.find(literal)
+            while start != -1:
+                found.setdefault(literal, []).append(start)
+                start = text.find(literal, start + 1)
+        return found
+    pattern = regex.compile(trie_regex(literals))
+    for match in pattern.finditer(text, overlapped=True):
+        longest, start = match.group(), match.start()
+        for length in range(1, len(longest) + 1):
+            if longest[:length] in literals:
+                found.setdefault(longest[:length], []).append(start)
+    return found
 
 
 class Spans:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import copy
+import gc
 import hashlib
 import itertools
 import os
@@ -152,6 +153,8 @@ class Deidentifier:
 
             self.known = load_known(config.known)
         self._known_tells: dict[int, tuple[list, Tells]] = {}
+        # While a document is processed: its values' tells, read again by each remnants()
+        self._tells_memo: dict | None = None
 
     def __repr__(self) -> str:  # the key stays out
         return f"Deidentifier(date_scope={self.pseudonymizer.date_scope!r})"
@@ -199,7 +202,8 @@ class Deidentifier:
         """The verifier's finder for these entities' values and the known identities in
         scope for `document`."""
         lexicons = self.analyzer.lexicons
-        tells = [tells_of(((e.type, text[e.start:e.end]) for e in entities), lexicons)]
+        tells = [tells_of(((e.type, text[e.start:e.end]) for e in entities), lexicons,
+                          self._tells_memo)]
         if self.known is not None:
             values = self.known.values(document)
             if id(values) not in self._known_tells:  # one finder per scope, kept
@@ -220,6 +224,14 @@ class Deidentifier:
         """Replacements per block, the entities (joined-text coordinates) and the verifier's
         finder of what the output must not contain. `name`: the document's path, for the
         known identities scoped to it."""
+        self._tells_memo = {}
+        try:
+            return self._pseudonymize_document(document, name)
+        finally:
+            self._tells_memo = None
+
+    def _pseudonymize_document(self, document: Document, name: str | None
+                               ) -> tuple[list[list[Replacement]], list[Entity], Remnants]:
         joined, offsets, entities = self.detect(document, name)
         session = self.pseudonymizer.session(joined, self._scope(document.scope_id, joined))
         session.register(entities)
@@ -423,6 +435,11 @@ def shared_analyzer(model_name: str = DEFAULT_MODEL, ner: bool = True) -> Analyz
     Python workers under deident.spark_daemon) use them."""
     if (model_name, ner) not in _ANALYZERS:
         _ANALYZERS[(model_name, ner)] = Analyzer(model_name=model_name, ner=ner)
+        # The models' millions of objects live as long as the process: out of the garbage
+        # collector's sight, its full passes over a 100,000-row table's objects no longer
+        # walk them each time (and forked workers do not copy their pages by touching them).
+        gc.collect()
+        gc.freeze()
     return _ANALYZERS[(model_name, ner)]
 
 

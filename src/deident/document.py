@@ -31,7 +31,7 @@ class Piece(NamedTuple):
     raw: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no __dict__: a table makes a block per cell
 class Block:
     """A unit an adapter can rewrite, e.g. a text file, a DOCX paragraph, a PDF line."""
 

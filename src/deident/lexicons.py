@@ -108,6 +108,8 @@ class PhraseMatcher:
             yield start, end
 
     def find_labelled(self, text: str) -> Iterator[tuple[int, int, str]]:
+        if not self._trie:  # no terms (an empty allow-list): no need to read the text
+            return
         tokens = list(_TOKEN.finditer(fold_same_length(text)))
         i = 0
         while i < len(tokens):

@@ -22,6 +22,18 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+# Separators of numbers and addresses: all non-alphanumeric, deleted in one C pass.
+_SEPARATORS = str.maketrans("", "", " .-/()+:,;_@\t\u00a0'\"")
+
+
+def alnum_only(text: str) -> str:
+    """`text`'s letters and digits (str.isalnum), in order."""
+    stripped = text.translate(_SEPARATORS)
+    if stripped.isalnum() or not stripped:
+        return stripped
+    return "".join(ch for ch in stripped if ch.isalnum())
+
+
 def digits_only(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 

@@ -51,7 +51,7 @@ from deident.entities import (
     ZIP_CITY,
 )
 from deident.lexicons import Lexicons, load_lexicons, trie_regex
-from deident.normalize import fold, strip_accents
+from deident.normalize import alnum_only, fold, strip_accents
 from deident.places import Commune, Places, load_places, place_key, postcode_area
 
 FAKER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "fr_QC")
@@ -675,10 +675,13 @@ class DocumentSession:
                                      if len(v.strip()) >= MIN_LEAK_CHARS)
         if not self._inside:
             return False
+        if folded.isalnum():  # one word (a number, a surname): itself only
+            return len(folded) >= MIN_LEAK_CHARS and folded in self._inside
+        word = [_is_word_char(c) for c in folded]
         starts = [i for i in range(len(folded)) if not folded[i].isspace()
-                  and (i == 0 or not _is_word_char(folded[i - 1]))]
+                  and (i == 0 or not word[i - 1])]
         ends = [j for j in range(1, len(folded) + 1) if not folded[j - 1].isspace()
-                and (j == len(folded) or not _is_word_char(folded[j]))]
+                and (j == len(folded) or not word[j])]
         return any(folded[i:j] in self._inside for i in starts for j in ends
                    if j - i >= MIN_LEAK_CHARS)
 
@@ -689,7 +692,7 @@ class DocumentSession:
         letters and digits alone: "1 84 12 75 123 456 78" and "184127512345678" draw the
         same digits, each laid out as written."""
         if entity_type in _IDENTIFIER_TYPES:
-            key, shape = "".join(ch for ch in original if ch.isalnum()).casefold(), _layout(original)
+            key, shape = alnum_only(original).casefold(), _layout(original)
         else:
             key = fold(original)
         # Apart from `surrogate`'s cache (exact originals): a 3-tuple never meets its keys.
@@ -723,7 +726,10 @@ def _case_class(text: str) -> str:
 
 def _layout(text: str) -> str:
     """"AB-123-CD" -> "AA-99-AA" style: where letters, digits and separators stand."""
-    return regex.sub(r"\d", "9", regex.sub(r"\p{Lu}", "A", regex.sub(r"\p{Ll}", "a", text)))
+    return _DIGIT.sub("9", _UPPER.sub("A", _LOWER.sub("a", text)))
+
+
+_DIGIT, _UPPER, _LOWER = regex.compile(r"\d"), regex.compile(r"\p{Lu}"), regex.compile(r"\p{Ll}")
 
 
 _ROLE_HINTS = {"first_name": "first", "last_name": "last"}

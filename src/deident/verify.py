@@ -21,6 +21,7 @@ capitalised mid-sentence, in capitals, or joined to another name part.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from deident.entities import (
     Entity,
 )
 from deident.lexicons import MEDICAL_SUFFIX, Lexicons, fold_same_length, trie_regex
-from deident.normalize import fold
+from deident.normalize import alnum_only, fold
 
 MIN_DIGITS = 6  # a digit string shorter than this betrays nothing on its own
 RAW_MIN_CHARS = 4  # in raw bytes (PDF streams) a 2-letter token matches by chance
@@ -122,6 +123,9 @@ class Tells:
             self.words[key] = entity_type
             self._pattern = None
 
+    def add_number(self, key: str, entity_type: str) -> None:
+        self.numbers.setdefault(key, entity_type)
+
     def pattern(self) -> regex.Pattern | None:
         if self._pattern is None and self.words:
             self._pattern = regex.compile(trie_regex(self.words))
@@ -131,25 +135,58 @@ class Tells:
         return bool(self.words or self.numbers)
 
 
-def tells_of(values: Iterable[tuple[str, str]], lexicons: Lexicons) -> Tells:
-    """What can betray each (type, value): see the module docstring."""
+def tells_of(values: Iterable[tuple[str, str]], lexicons: Lexicons,
+             memo: dict[tuple[str, str], list] | None = None) -> Tells:
+    """What can betray each (type, value): see the module docstring. `memo` keeps each
+    value's tells for the next call (one document's entities are read more than once)."""
     tells = Tells()
-    for entity_type, value in values:
-        if entity_type == DATE:
-            continue  # dates are shifted, and a date alone names no one
-        if entity_type in _NAME_TYPES:
-            word_type = CITY if entity_type == ZIP_CITY else entity_type
-            for chunk in _CHUNK.findall(value):
-                key = fold_same_length(chunk)
-                if _is_tell_word(key, chunk, lexicons, entity_type):
-                    tells.add_word(key, word_type)
+    # each distinct value once (a 100,000-row column repeats its surnames), in order: the
+    # first of equal-priority types stays
+    for entity_type, value in dict.fromkeys(values):
+        if memo is None:
+            _value_tells(tells, entity_type, value, lexicons)
             continue
-        if entity_type in (EMAIL, URL):
-            _add_address_parts(tells, value, entity_type, lexicons)
-            continue
-        for key in number_keys(value, entity_type):
-            tells.numbers.setdefault(key, entity_type)
+        found = memo.get((entity_type, value))
+        if found is None:
+            found = memo[(entity_type, value)] = _Recorded()
+            _value_tells(found, entity_type, value, lexicons)
+        found.replay(tells)
     return tells
+
+
+class _Recorded(list):
+    """One value's tells, in the order they were added, to add again to other Tells."""
+
+    def add_word(self, key: str, entity_type: str) -> None:
+        self.append((True, key, entity_type))
+
+    def add_number(self, key: str, entity_type: str) -> None:
+        self.append((False, key, entity_type))
+
+    def replay(self, tells: Tells) -> None:
+        for word, key, entity_type in self:
+            if word:
+                tells.add_word(key, entity_type)
+            else:
+                tells.add_number(key, entity_type)
+
+
+def _value_tells(tells: Tells | _Recorded, entity_type: str, value: str,
+                 lexicons: Lexicons) -> None:
+    if entity_type == DATE:
+        return  # dates are shifted, and a date alone names no one
+    if entity_type in _NAME_TYPES:
+        word_type = CITY if entity_type == ZIP_CITY else entity_type
+        for chunk in _CHUNK.findall(value):
+            key = fold_same_length(chunk)
+            if _is_tell_word(key, chunk, lexicons, entity_type):
+                tells.add_word(key, word_type)
+        return
+    if entity_type in (EMAIL, URL):
+        _add_address_parts(tells, value, entity_type, lexicons)
+        return
+    for key in number_keys(value, entity_type):
+        tells.add_number(key, entity_type)
 
 
 def _is_tell_word(key: str, chunk: str, lexicons: Lexicons, entity_type: str) -> bool:
@@ -168,7 +205,7 @@ def _medical(key: str, chunk: str, lexicons: Lexicons) -> bool:
         and key not in lexicons.first_names
 
 
-def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lexicons) -> None:
+def _add_address_parts(tells: Tells | _Recorded, value: str, entity_type: str, lexicons: Lexicons) -> None:
     """E-mail local parts (jean.dupont, jdupont) and the domain's own name (chu-brest):
     found alone, such a word is replaced like a name."""
     local, at, domain = value.rpartition("@")
@@ -180,7 +217,7 @@ def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lex
             tells.add_word(key, PERSON)  # a word alone: replaced like a name, word for word
         digits = "".join(c for c in chunk if c.isdigit())
         if len(digits) >= MIN_DIGITS:
-            tells.numbers.setdefault(digits, entity_type)
+            tells.add_number(digits, entity_type)
     labels = domain.split(".")
     for label in labels[:-1]:  # not the top-level domain
         for chunk in _CHUNK.findall(label):
@@ -193,7 +230,7 @@ def _add_address_parts(tells: Tells, value: str, entity_type: str, lexicons: Lex
 def number_keys(value: str, entity_type: str) -> list[str]:
     """The digit strings (separators removed) that betray a value; a phone in all its
     national and international forms, a NIR with and without its key."""
-    compact = "".join(c for c in value if c.isalnum()).upper()
+    compact = alnum_only(value).upper()
     digits = "".join(c for c in compact if c.isdigit() or c in "AB")
     if entity_type == FR_NIR:
         return [k for k in (digits, digits[:13]) if len(k) >= MIN_DIGITS]
@@ -336,7 +373,8 @@ class Remnants:
                     for table in numbers:
                         if window in table:
                             yield Hit(start, end, table[window], "number")
-                    if sentinel and (kind := validated(window)):
+                    # validated() finds nothing in fewer than 10 or more than 19 digits
+                    if sentinel and 10 <= len(window) <= 19 and (kind := validated(window)):
                         yield Hit(start, end, kind, "sentinel")
 
 
@@ -455,8 +493,12 @@ def fix(text: str, entities: list[Entity], remnants: Remnants,
     """`entities` (sorted, apart) with the remnants in `text` outside them: other occurrences
     and forms of the values found, and the sentinel's numbers and addresses. A sentinel hit
     that only partly overlaps entities (an e-mail whose domain was taken for a URL) absorbs
-    them."""
-    hits = remnants.find(text)
+    them.
+
+    Lines that one entity covers whole (a typed table cell) are not searched: no remnant
+    crosses a line break, and one inside an entity is replaced with it."""
+    hits = [hit for start, end in _uncovered_lines(text, entities)
+            for hit in _shifted(remnants.find(text[start:end]), start)]
     if not hits:
         return entities
     starts = [e.start for e in entities]
@@ -488,6 +530,32 @@ def fix(text: str, entities: list[Entity], remnants: Remnants,
     return sorted([e for i, e in enumerate(entities) if i not in removed] + added)
 
 
+def _uncovered_lines(text: str, entities: list[Entity]) -> Iterator[tuple[int, int]]:
+    """Spans of consecutive lines of `text`, together all the lines that no entity of
+    `entities` (sorted, apart) covers whole. Every pattern of the verifier stops at a line
+    break and reads nothing beyond it, so searching these spans finds the same remnants
+    outside the covered lines as searching the whole text."""
+    index, region, position = 0, None, 0
+    for line in text.split("\n"):
+        end = position + len(line)
+        while index < len(entities) and entities[index].end < end:
+            index += 1
+        covered = not line or (index < len(entities) and entities[index].start <= position)
+        if not covered and region is None:
+            region = position
+        elif covered and region is not None:
+            yield region, position - 1
+            region = None
+        position = end + 1
+    if region is not None:
+        yield region, len(text)
+
+
+def _shifted(hits: list[Hit], offset: int) -> Iterator[Hit]:
+    for hit in hits:
+        yield Hit(hit.start + offset, hit.end + offset, hit.type, hit.kind) if offset else hit
+
+
 class _LineSpans:
     """The allow-list's protected spans, computed line by line where asked (the phrases it
     protects never cross a line): a whole long text would cost more than its few hits."""
@@ -507,40 +575,98 @@ class _LineSpans:
 
 
 # -- after writing: verify ----------------------------------------------------------------
-@dataclass
 class Written:
-    """The surrogates this run wrote: valid NIRs and phones too, never remnants."""
+    """The surrogates this run wrote: valid NIRs and phones too, never remnants.
 
-    words: set[str] = field(default_factory=set)
-    compact: list[str] = field(default_factory=list)
+    `holds` asks whether a found number lies inside a surrogate or holds one of 6+
+    characters. Asked for each number in the output, a scan of every surrogate made a
+    100,000-row table quadratic: the surrogates are indexed instead (a set, and their
+    lengths), and only a value none of them explains scans them all, once joined."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self._added: set[str] = set()
+        self._compact: set[str] = set()
+        self._long_lengths: list[int] = []  # the lengths of the 6+ character ones
+        self._joined: str | None = None
 
     def add(self, surrogate: str) -> None:
+        if surrogate in self._added:  # a table's column repeats its surrogates
+            return
+        self._added.add(surrogate)
         self.words.update(fold_same_length(c) for c in _CHUNK.findall(surrogate))
-        compact = "".join(c for c in surrogate if c.isalnum()).upper()
-        if compact:
-            self.compact.append(compact)
+        compact = _compact(surrogate)
+        if compact and compact not in self._compact:
+            self._compact.add(compact)
+            self._joined = None
+            if len(compact) >= MIN_DIGITS and len(compact) not in self._long_lengths:
+                self._long_lengths = sorted([*self._long_lengths, len(compact)])
 
     def holds(self, value: str) -> bool:
-        compact = "".join(c for c in value if c.isalnum()).upper()
-        return any(compact in w or (len(w) >= MIN_DIGITS and w in compact)
-                   for w in self.compact)
+        """A surrogate holds `value` (letters and digits alone), or `value` holds a
+        surrogate of MIN_DIGITS characters or more."""
+        if not self._compact:
+            return False
+        compact = _compact(value)
+        if compact in self._compact:
+            return True
+        for length in self._long_lengths:  # a surrogate inside the value
+            if length > len(compact):
+                break
+            if any(compact[i:i + length] in self._compact
+                   for i in range(len(compact) - length + 1)):
+                return True
+        if self._joined is None:  # the value inside a surrogate (rare: scan them all)
+            self._joined = "\n".join(self._compact)  # no value holds "\n"
+        return compact in self._joined
+
+
+def _compact(text: str) -> str:
+    return alnum_only(text).upper()
 
 
 def first_remnant(pieces: Iterable[Piece], remnants: Remnants, written: Written,
                   protected: Callable[[str], Spans]) -> str | None:
     """The refusal reason for the first remnant in the pieces, or None: its type and
-    location, never its value."""
+    location, never its value.
+
+    Every piece is searched, but not one at a time: a workbook reads back as hundreds of
+    thousands of small pieces (cells, attributes), so pieces are searched in batches joined
+    by line breaks (no remnant crosses one, and none reads beyond its line: the same hits
+    as piece by piece), and a text met again is not searched twice."""
     ignored = frozenset(written.words)
+    seen: set[tuple[str, bool]] = set()
+    batch: list[Piece] = []
+    size = 0
     for piece in pieces:
-        if not piece.text.strip():
+        if not piece.text.strip() or (piece.text, piece.raw) in seen:
             continue
-        allowed = _LineSpans(piece.text, protected)
-        for hit in remnants.find(piece.text, raw=piece.raw, ignored_words=ignored):
-            if hit.kind == "sentinel" and written.holds(piece.text[hit.start:hit.end]):
-                continue
-            if hit.kind == "number" and written.holds(piece.text[hit.start:hit.end]):
-                continue
-            if hit.kind == "name" and allowed.contains(hit.start, hit.end):
-                continue
-            return f"verification failed: {hit.type} remnant in {piece.location}"
+        seen.add((piece.text, piece.raw))
+        if batch and (piece.raw != batch[0].raw or size > _BATCH_CHARS):
+            reason = _first_in_batch(batch, remnants, written, protected, ignored)
+            if reason:
+                return reason
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece.text) + 1
+    return _first_in_batch(batch, remnants, written, protected, ignored) if batch else None
+
+
+_BATCH_CHARS = 1 << 16
+
+
+def _first_in_batch(batch: list[Piece], remnants: Remnants, written: Written,
+                    protected: Callable[[str], Spans], ignored: frozenset[str]) -> str | None:
+    text = "\n".join(piece.text for piece in batch)
+    starts = list(itertools.accumulate((len(piece.text) + 1 for piece in batch[:-1]), initial=0))
+    allowed = _LineSpans(text, protected)
+    for hit in remnants.find(text, raw=batch[0].raw, ignored_words=ignored):
+        if hit.kind == "sentinel" and written.holds(text[hit.start:hit.end]):
+            continue
+        if hit.kind == "number" and written.holds(text[hit.start:hit.end]):
+            continue
+        if hit.kind == "name" and allowed.contains(hit.start, hit.end):
+            continue
+        location = batch[bisect.bisect_right(starts, hit.start) - 1].location
+        return f"verification failed: {hit.type} remnant in {location}"
     return None

@@ -20,6 +20,7 @@ unknown type is always refused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from copy import deepcopy
@@ -119,6 +120,7 @@ _MAX_SERIAL = 2958465  # 9999-12-31
 _NUMBER_DIGITS = 9  # untyped numeric cells this long may be identifiers (NIR, phone)
 
 
+@functools.lru_cache(maxsize=4096)  # a few dozen names, asked for every element
 def _local(name: str) -> str:
     return etree.QName(name).localname
 
@@ -814,9 +816,13 @@ def read_back(path: Path) -> list[Piece]:
                 continue
             local = _local(element.tag)
             text = element.text or ""
-            if not (local in _GEOMETRY and text.strip().isdigit()) and element not in serials:
+            # blank texts are dropped at the end: not made into pieces at all (a workbook
+            # has hundreds of thousands of empty tails)
+            if text.strip() and not (local in _GEOMETRY and text.strip().isdigit()) \
+                    and element not in serials:
                 texts.append(Piece(name, text))
-            texts.append(Piece(name, element.tail or ""))
+            if element.tail and element.tail.strip():
+                texts.append(Piece(name, element.tail))
             texts += [Piece(name, v) for n, v in element.attrib.items()
                       if not _NUMBER.fullmatch(v) or (local, _local(n)) in _ELEMENT_ATTRIBUTES
                       or (local, _local(n)) == ("n", "v")]
