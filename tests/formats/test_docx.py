@@ -152,3 +152,16 @@ def test_both_copies_stay_consistent_and_revision_marks_are_gone(trap_output: tu
     for mark in ("w:rsid", "w:del ", "w:ins ", "w:rPrChange", "w:moveFrom", "w:delText",
                  "w:attachedTemplate", "w:docVars", "w:mailMerge", "w:date="):
         assert mark not in traps.all_xml_text(dst), mark
+
+
+def test_language_tags_are_no_names(deidentifier: Deidentifier, tmp_path: Path) -> None:
+    """python-docx's template declares East Asian text as "ja-JP": not the initials of a
+    "J.-P." in the text, so neither a remnant nor rewritten."""
+    src, dst = tmp_path / "in.docx", tmp_path / "out" / "in.docx"
+    document = docx.Document()
+    document.add_paragraph("Patient vu par le Dr J.-P. MARTIN et Mme Ja LEE, tremblement essentiel.")
+    document.save(str(src))
+    report = deidentifier.pseudonymize_file(src, dst)
+    assert report.status == "done", report.reason
+    with zipfile.ZipFile(dst) as archive:
+        assert 'w:eastAsia="ja-JP"' in archive.read("word/settings.xml").decode("utf-8")

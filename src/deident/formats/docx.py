@@ -824,6 +824,13 @@ _STYLE_REFERENCES = {w(t) for t in ("pStyle", "rStyle", "tblStyle", "numStyleLin
                                     "basedOn", "next", "link", "name", "aliases")}
 
 
+# Language tags (language, script, region: "fr-FR", "zh-Hans-CN", "ar-SA") of run and theme
+# languages.
+_LANGUAGE_ELEMENTS = frozenset({w("lang"), w("themeFontLang")})
+_LANGUAGE_ATTRIBUTES = frozenset({w("val"), w("eastAsia"), w("bidi")})
+_LANGUAGE_TAG = regex.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?")
+
+
 def _structural(part: str, element: etree._Element, attribute: str, value: str) -> bool:
     """A package's own wiring, never text: the content types and relationship types, the
     names of the parts every Word file has (external targets are searched), and the
@@ -831,6 +838,9 @@ def _structural(part: str, element: etree._Element, attribute: str, value: str) 
     if not (part == CONTENT_TYPES or part.endswith(".rels")):
         if attribute == "uri" and _SCHEMA_URI.match(value):
             return True  # a:graphicData/@uri, a:ext/@uri: the kind of a drawing, a schema's
+        if element.tag in _LANGUAGE_ELEMENTS and attribute in _LANGUAGE_ATTRIBUTES \
+                and _LANGUAGE_TAG.fullmatch(value):
+            return True  # "ja-JP": a language, not the initials of a "J.-P."
         if attribute == w("styleId") or (attribute == w("val") and element.tag in _STYLE_REFERENCES) \
                 or (attribute == w("name") and element.tag == w("lsdException")):
             return True  # style names and ids: Word's and the template's ("Header", "Title")
