@@ -34,14 +34,13 @@ from deident.entities import DATE, PERSON
 from deident.errors import RefusedError
 from deident.formats import docx
 from deident.formats.image_metadata import strip_metadata
-from deident.formats.package import CONTENT_TYPES, Package, remove_element
+from deident.formats.package import CONTENT_TYPES, R_NS, Package, remove_element
 from deident.formats.segments import Segment, SegmentedText
 from deident.formats.tabular import TEXT, Column, column_index, column_letters, note, plan_columns
 
 KIND = "Excel workbook"
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
@@ -177,6 +176,9 @@ class _Segmented:
 
 @dataclass
 class _Text:
+    """An element's text: a comment's author, a cached string formula result (t="str"), a
+    header/footer (its block has the &-codes blanked to the same length: edits apply as is)."""
+
     element: etree._Element
 
     def apply(self, edits: list[Replacement], text: str) -> None:
@@ -190,16 +192,6 @@ class _Attribute:
 
     def apply(self, edits: list[Replacement], text: str) -> None:
         self.element.set(self.name, splice(self.element.get(self.name), edits))
-
-
-@dataclass
-class _Masked:
-    """Header/footer text shown with its &-codes blanked (same length): edits apply as is."""
-
-    element: etree._Element
-
-    def apply(self, edits: list[Replacement], text: str) -> None:
-        self.element.text = splice(self.element.text, edits)
 
 
 @dataclass
@@ -275,16 +267,6 @@ class _NumberCell:
             value.text = new
             return
         _to_inline_string(self.cell, new)
-
-
-@dataclass
-class _CachedString:
-    """The cached result of a string formula (t="str")."""
-
-    value: etree._Element
-
-    def apply(self, edits: list[Replacement], text: str) -> None:
-        self.value.text = splice(self.value.text, edits)
 
 
 @dataclass
@@ -559,7 +541,7 @@ def _collect_cell(cell: etree._Element, kind: Column, locator: str, row: str, bo
         segmented = SegmentedText(_rich_segments(cell.find(s("is"))))
         add(kind.block(segmented.text, locator, row), _Segmented(segmented))
     elif cell_type == "str" and value is not None and value.text:
-        add(kind.block(value.text, locator, row), _CachedString(value))
+        add(kind.block(value.text, locator, row), _Text(value))
     elif cell_type == "d" and value is not None and value.text:
         add(Column("typed", DATE).block(value.text[:10], locator), _IsoDateCell(value))
     elif cell_type == "n" and value is not None and value.text:
@@ -702,7 +684,7 @@ def _collect_xml(root: etree._Element, part: str, book: _Workbook, add: Callable
                                       lambda value, e=element: setattr(e, "text", value))
         elif element.tag in _HEADER_FOOTER and text.strip():
             add(Block(_HF_CODE.sub(lambda m: " " * len(m.group()), text), f"{part}:{local}"),
-                _Masked(element))
+                _Text(element))
         elif local == "author" and text.strip():
             add(Block(text, f"{part}:author", PERSON), _Text(element))
         elif text.strip():
