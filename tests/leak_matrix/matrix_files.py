@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -21,28 +20,17 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from formats.docx_traps import text_box  # tests/ is on the path (see build.py)
+# tests/ is on the path (see build.py); the DOCX pieces Word writes come from the traps
+from formats.docx_traps import _decls, _el, text_box
 
 from .matrix_cells import Cell, cells, filler
 
-NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "w10": "urn:schemas-microsoft-com:office:word",
-}
 KEPT_STYLES = {"Normal", "ListBullet", "TableGrid", "Header", "Footer", "DefaultParagraphFont",
                "TableNormal", "NoList", "ListParagraph", "CommentText"}
 LINK_TEXT = {"EMAIL": "écrire au secrétariat"}  # the link's visible text: the value hides in the target
@@ -75,15 +63,6 @@ def _txt(cell: Cell, path: Path, texts: list[str]) -> None:
 
 
 # -- docx ----------------------------------------------------------------------------------------
-
-
-def _decls(*prefixes: str) -> str:
-    return " ".join(f'xmlns:{p}="{NS[p]}"' for p in ("w", "r", *prefixes))
-
-
-def _el(xml: str, *prefixes: str):
-    """Parse one element, declaring w, r and `prefixes` on it."""
-    return parse_xml(re.sub(r"^<[\w:]+", lambda m: f"{m.group(0)} {_decls(*prefixes)}", xml, count=1))
 
 
 def _run(text: str) -> str:
@@ -129,7 +108,7 @@ def _footnote(doc: Document, text: str) -> None:
         for i, sep in ((-1, "separator"), (0, "continuationSeparator")))
     note = (f'<w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
             f"<w:footnoteRef/></w:r>{_run(' ' + text)}</w:p></w:footnote>")
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {_decls()}>'
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {_decls("w", "r")}>'
            f"{separators}{note}</w:footnotes>")
     part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode(), doc.part.package)
     doc.part.relate_to(part, RT.FOOTNOTES)
