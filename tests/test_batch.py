@@ -172,14 +172,15 @@ def test_spark_workers_fork_from_a_daemon_holding_the_models(spark) -> None:
 def test_forked_workers_write_what_one_process_writes(
         export: Path, deidentifier: Deidentifier, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers forked after the pipeline is loaded give byte-identical outputs and the same
-    report as the in-process run (the folder is small: thresholds lowered to use a pool)."""
+    """Workers forked after the pipeline is loaded (one fewer than asked: this process works
+    beside them) give byte-identical outputs and the same report as the in-process run
+    (the folder is small: thresholds lowered to use a pool)."""
     from deident import batch
 
     single = deidentifier.pseudonymize_folder(export, tmp_path / "one", workers=1)
     monkeypatch.setattr(batch, "SMALL_FOLDER_BYTES", 0)
     monkeypatch.setattr(batch, "FILES_PER_WORKER", 1)
-    forked_pids: set[int] = set()
+    pids: set[int] = set()
     real_process = batch.process
 
     def process_and_note_pid(*args: object) -> object:
@@ -191,8 +192,8 @@ def test_forked_workers_write_what_one_process_writes(
     pooled = deidentifier.pseudonymize_folder(export, tmp_path / "two", workers=2)
     for report in pooled.files:
         report.reason, _, pid = report.reason.rpartition("@pid")
-        forked_pids.add(int(pid))
-    assert forked_pids and os.getpid() not in forked_pids  # the work ran in workers
+        pids.add(int(pid))
+    assert len(pids - {os.getpid()}) == 1  # one forked worker did files; this process may
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
     strip = [(f.source, f.output, f.status, f.reason, f.entities, f.output_sha256)
              for f in single.files]

@@ -37,13 +37,23 @@ if TYPE_CHECKING:
 
 TEMPORARY_PREFIX = ".deident-"  # see core._write_verified
 _IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep them busy, bounded
+_QUEUED_BESIDE_PARENT = 2  # the same when this process works too: it takes the rest
 # Below these, extra workers cost more than they save (see workers_for).
 FILES_PER_WORKER = 4
 SMALL_FOLDER_BYTES = 64 * 1024
 # The parent's Deidentifier, inherited by forked workers (set only while a pool runs).
 _FORKED: Deidentifier | None = None
-# A running pool and the function its workers run on (src, dst, task).
-_Pool = tuple[ProcessPoolExecutor, Callable[..., FileReport]]
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """A running process pool, the function its workers run on (src, dst, task), and
+    whether this process works beside them (a forked pool has one worker fewer)."""
+
+    executor: ProcessPoolExecutor
+    work: Callable[..., FileReport]
+    workers: int
+    parent_works: bool
 
 
 @dataclass(frozen=True)
@@ -158,21 +168,40 @@ def _execute(deidentifier: Deidentifier, src: Path, dst: Path, tasks: Iterable[T
             yield resumed if resumed is not None else process(deidentifier, src, dst, task)
         return
     with contextlib.ExitStack() as stack:
-        executor, work = pool if pool is not None else stack.enter_context(
-            _pool(deidentifier, workers))
-        in_flight: set[Future] = set()
+        if pool is None:
+            pool = stack.enter_context(_pool(deidentifier, workers))
+        # Enough queued to keep the pool's workers busy; past that, this process does
+        # the next task itself when it works beside them.
+        queued = pool.workers * (_QUEUED_BESIDE_PARENT if pool.parent_works
+                                 else _IN_FLIGHT_PER_WORKER)
+        in_flight: dict[Future, Task] = {}
         for task in tasks:
             resumed = state.resumed(task, src, dst)
             if resumed is not None:
                 yield resumed
                 continue
-            in_flight.add(executor.submit(work, src, dst, task))
-            if len(in_flight) >= workers * _IN_FLIGHT_PER_WORKER:
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                yield from (future.result() for future in done)
+            if pool.parent_works and len(in_flight) >= queued:
+                yield process(deidentifier, src, dst, task)
+            else:
+                in_flight[pool.executor.submit(pool.work, src, dst, task)] = task
+            if pool.parent_works or len(in_flight) >= queued:
+                yield from _finished(in_flight, block=not pool.parent_works)
+        if pool.parent_works:  # what no worker has started yet is done here: no idle tail
+            for future in [f for f in in_flight if f.cancel()]:
+                yield process(deidentifier, src, dst, in_flight.pop(future))
         while in_flight:
-            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-            yield from (future.result() for future in done)
+            yield from _finished(in_flight, block=True)
+
+
+def _finished(in_flight: dict[Future, Task], block: bool) -> Iterator[FileReport]:
+    """The reports of the tasks done (at least one if `block`), taken out of `in_flight`."""
+    if block:
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+    else:
+        done = [future for future in in_flight if future.done()]
+    for future in done:
+        del in_flight[future]
+        yield future.result()
 
 
 def workers_for(workers: int, files: int, total_bytes: int) -> int:
@@ -188,10 +217,13 @@ def _pool(deidentifier: Deidentifier, workers: int) -> Iterator[_Pool | None]:
     """None for one worker (this process does the work); else a process pool whose
     workers already hold the loaded pipeline.
 
-    Where the platform forks (Linux), the workers are forked from this process after the
-    pipeline is loaded: they share its memory copy-on-write and start in milliseconds.
-    `gc.freeze()` keeps the collector from touching (and so copying) those objects in the
-    workers. Elsewhere each spawned worker loads the pipeline once."""
+    Where the platform forks (Linux), `workers - 1` workers are forked from this process
+    after the pipeline is loaded, and this process works beside them. They share its
+    memory copy-on-write and start in milliseconds; a page that every process writes to
+    (reference counts, caches) is copied once per process, so one process fewer keeps
+    the whole run's memory close to a single worker's. `gc.freeze()` keeps the collector
+    from touching (and so copying) the loaded objects. Elsewhere each spawned worker loads
+    the pipeline once, and this process only hands out the tasks."""
     global _FORKED
     if workers <= 1:
         yield None
@@ -200,12 +232,12 @@ def _pool(deidentifier: Deidentifier, workers: int) -> Iterator[_Pool | None]:
         _FORKED = deidentifier
         gc.freeze()
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")
-                                     ) as pool:
+            with ProcessPoolExecutor(workers - 1,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
                 # With "fork", 3.11+ starts every worker at the first submit: do it now,
                 # before any thread of ours (a progress bar) exists to be forked.
                 pool.submit(os.getpid).result()
-                yield pool, _work_forked
+                yield _Pool(pool, _work_forked, workers - 1, parent_works=True)
         finally:
             _FORKED = None
             gc.unfreeze()
@@ -213,7 +245,8 @@ def _pool(deidentifier: Deidentifier, workers: int) -> Iterator[_Pool | None]:
     worker_args = (deidentifier._key, deidentifier.config, deidentifier.analyzer.model_name)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=worker_args) as pool:
-        yield pool, functools.partial(_work_spawned, *worker_args)
+        yield _Pool(pool, functools.partial(_work_spawned, *worker_args), workers,
+                    parent_works=False)
 
 
 def process(deidentifier: Deidentifier, src: Path, dst: Path, task: Task) -> FileReport:
