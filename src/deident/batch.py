@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 TEMPORARY_PREFIX = ".deident-"  # see core._write_verified
 _IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: enough to keep them busy, bounded
-_QUEUED_BESIDE_PARENT = 2  # the same when this process works too: it takes the rest
 # Below these, extra workers cost more than they save (see workers_for).
 FILES_PER_WORKER = 4
 SMALL_FOLDER_BYTES = 64 * 1024
@@ -172,8 +171,7 @@ def _execute(deidentifier: Deidentifier, src: Path, dst: Path, tasks: Iterable[T
             pool = stack.enter_context(_pool(deidentifier, workers))
         # Enough queued to keep the pool's workers busy; past that, this process does
         # the next task itself when it works beside them.
-        queued = pool.workers * (_QUEUED_BESIDE_PARENT if pool.parent_works
-                                 else _IN_FLIGHT_PER_WORKER)
+        queued = pool.workers * _IN_FLIGHT_PER_WORKER
         in_flight: dict[Future, Task] = {}
         for task in tasks:
             resumed = state.resumed(task, src, dst)
