@@ -28,6 +28,10 @@ CHUNK_CHARS = 4000
 # Pipes the analyzer never runs (the NER carries its own tok2vec; the lemmatizer's tables
 # are read apart, see FrenchDictionary).
 EXCLUDED_PIPES = ["parser", "morphologizer", "attribute_ruler", "senter", "tok2vec", "lemmatizer"]
+# Nor the vocabulary's 700,000 strings (strings.json: most of a second to read). Nothing
+# deident runs looks them up: the NER hashes its features, its vectors are keyed by hash,
+# and the strings of every token read are added as it is read.
+EXCLUDED_DATA = ["strings"]
 
 
 class _NoPresidioDebug(logging.Filter):
@@ -114,7 +118,7 @@ class FrenchNlpEngine(SpacyNlpEngine):
         data = _model_data_path(self.model_name)
         if self.ner:
             try:
-                nlp = spacy.load(self.model_name, exclude=EXCLUDED_PIPES)
+                nlp = spacy.load(self.model_name, exclude=EXCLUDED_PIPES + EXCLUDED_DATA)
             except OSError:
                 raise _not_installed(self.model_name) from None
             stop_words: Iterable[str] = nlp.Defaults.stop_words
@@ -235,7 +239,8 @@ def _not_installed(model_name: str) -> ModelNotInstalledError:
 def _tokenizer_only(data: Path) -> spacy.Language:
     """The model's tokenizer, read from its files, without the model: for rules and
     lexicons only (no NER). `spacy.load` and `spacy.blank("fr")` import spacy.lang.fr,
-    which compiles a 1.4 MB regex of hyphenated words (its token_match, seconds here);
+    which compiles a 1.4 MB regex of hyphenated words (its token_match: seconds, unless
+    deident.compiled already holds it);
     without it such words split at their hyphens like any other, which only moves
     context words, the one thing tokens serve without the NER."""
     nlp = spacy.blank("xx")
