@@ -105,6 +105,33 @@ def test_info_and_xmp_metadata_removed(deidentifier: Deidentifier, tmp_path: Pat
     assert b"PRUNIER" not in raw and b"VERDELET" not in raw and b"/Author" not in raw
 
 
+def test_the_output_id_is_derived_from_the_output_alone(deidentifier: Deidentifier,
+                                                         tmp_path: Path) -> None:
+    """Same input, same bytes, even for a file without /ID (pypdf would give it a random
+    one, which qpdf kept); and an input's own /ID does not go out."""
+    import pikepdf
+
+    with_id, without_id = tmp_path / "with-id.pdf", tmp_path / "without-id.pdf"
+    _canvas_pdf(with_id, lambda c: c.drawString(72, 700, "Vu le Dr Anatole PRUNIER."))
+    data = with_id.read_bytes()
+    found = re.search(rb"/ID\s*\[\s*<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>\s*\]", data)
+    assert found is not None
+    original_id = bytes.fromhex(found.group(1).decode())
+    # the same file without its /ID: blanked in place, so the offsets hold
+    without_id.write_bytes(data[:found.start()] + b" " * len(found.group()) + data[found.end():])
+    subprocess.run(["qpdf", "--check", str(without_id)], check=True, capture_output=True)
+    runs = []
+    for attempt in range(2):
+        dst = tmp_path / f"out{attempt}.pdf"
+        assert deidentifier.pseudonymize_file(without_id, dst).status == "done"
+        runs.append(dst.read_bytes())
+    assert runs[0] == runs[1]
+    dst = tmp_path / "out-with-id.pdf"
+    assert deidentifier.pseudonymize_file(with_id, dst).status == "done"
+    with pikepdf.open(dst) as pdf:
+        assert original_id not in [bytes(part) for part in pdf.trailer["/ID"]]
+
+
 def _canvas_pdf(path: Path, draw) -> None:
     from reportlab.pdfgen.canvas import Canvas
 

@@ -994,8 +994,11 @@ def _write(document: Document, edits: list[list[Replacement]], dst: Path) -> Non
     buffer.seek(0)
     with warnings.catch_warnings(), pikepdf.open(buffer) as clean:
         warnings.simplefilter("ignore")
-        if "/Info" in clean.trailer:
-            del clean.trailer["/Info"]
+        # No /ID in: qpdf would keep its first half, the input's own id (or the random
+        # one pypdf gives a file without), and derives the whole /ID from the output.
+        for key in ("/Info", "/ID"):
+            if key in clean.trailer:
+                del clean.trailer[key]
         clean.save(dst, compress_streams=True, deterministic_id=True, fix_metadata_version=False,
                    object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
 
