@@ -17,9 +17,10 @@ with the words), each field code, every other text node, the attributes that hol
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,8 @@ _APP_REMOVED = {"Company", "Manager", "Template", "HyperlinkBase", "TotalTime", 
                 "HeadingPairs"}
 
 
+# A file has a few hundred tag and attribute names, asked for again at every element.
+@functools.lru_cache(maxsize=4096)
 def _local(name: str) -> str:
     return etree.QName(name).localname
 
@@ -531,16 +534,18 @@ def _accept_tracked_changes(root: etree._Element) -> None:
         remove_element(element)
 
 
+# Found by libxml2 itself: a styles part alone holds some 14,000 attributes.
+_REVISION_ATTRIBUTES = etree.XPath(
+    "//@*[(namespace-uri() = $w and starts-with(local-name(), 'rsid'))"
+    " or local-name() = 'date' or local-name() = 'dateUtc']")
+
+
 def _remove_revision_metadata(root: etree._Element) -> None:
     """Editing-session ids and timestamps say who edited when."""
     for element in list(root.iter(w("rsid"))):  # a style's editing session
         remove_element(element)
-    for element in root.iter():
-        for name in list(element.attrib):
-            local = _local(name)
-            if (name.startswith(f"{{{W_NS}}}") and local.startswith("rsid")) or local in (
-                    "date", "dateUtc"):
-                del element.attrib[name]
+    for attribute in _REVISION_ATTRIBUTES(root, w=W_NS):
+        del attribute.getparent().attrib[attribute.attrname]
 
 
 def _scrub_properties(package: Package, categories: dict[str, str]) -> None:
@@ -749,11 +754,12 @@ def _write_picture(package: Package, picture: _Picture, options: ocr.OcrOptions)
         package.set_raw(picture.name, result[0])
 
 
+_WITH_INITIALS = etree.XPath("//*[@*[local-name() = 'initials']]")
+
+
 def _initials_from_authors(root: etree._Element) -> None:
     """A comment's initials follow its (pseudonymized) author."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in _WITH_INITIALS(root):
         initials = [n for n in element.attrib if _local(n) == "initials"]
         authors = [n for n in element.attrib if _local(n) == "author"]
         for name in initials:
@@ -791,16 +797,26 @@ def read_back(path: Path) -> list[Piece]:
         for row in root.iter(w("tr")):
             cells = ["".join(t.text or "" for t in cell.iter(w("t"))) for cell in row.iter(w("tc"))]
             pieces.append(Piece(f"{name} (table row)", " ".join(cells)))
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            tag = _qualified(element, element.tag)
-            pieces += [Piece(f"{name} ({tag})", element.text or ""),
-                       Piece(f"{name} ({tag} tail)", element.tail or "")]
-            pieces += [Piece(f"{name} ({tag}/@{_qualified(element, attribute)})", value)
-                       for attribute, value in element.attrib.items()
-                       if not _structural(name, element, attribute, value)]
+        pieces += _nodes_and_attributes(name, root)
     return [p for p in pieces if p.text.strip()]
+
+
+def _nodes_and_attributes(name: str, root: etree._Element) -> Iterator[Piece]:
+    """Every text node, tail and attribute value of the part that holds more than spaces
+    (a styles part alone has some 14,000 attributes: only those are made pieces)."""
+    qualified = _Qualified(root)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = None
+        for suffix, text in (("", element.text), (" tail", element.tail)):
+            if text and not text.isspace():
+                tag = tag or qualified(element, element.tag)
+                yield Piece(f"{name} ({tag}{suffix})", text)
+        for attribute, value in element.attrib.items():
+            if value and not value.isspace() and not _structural(name, element, attribute, value):
+                tag = tag or qualified(element, element.tag)
+                yield Piece(f"{name} ({tag}/@{qualified(element, attribute)})", value)
 
 
 # Part names every Word file has ("word/header1.xml"): a detected "Header" is no reason to
@@ -831,6 +847,10 @@ _LANGUAGE_ATTRIBUTES = frozenset({w("val"), w("eastAsia"), w("bidi")})
 _LANGUAGE_TAG = regex.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?")
 
 
+_W_PREFIX = w("")
+_W_STYLE_ID, _W_VAL, _W_NAME, _W_LATENT_STYLE = w("styleId"), w("val"), w("name"), w("lsdException")
+
+
 def _structural(part: str, element: etree._Element, attribute: str, value: str) -> bool:
     """A package's own wiring, never text: the content types and relationship types, the
     names of the parts every Word file has (external targets are searched), and the
@@ -841,10 +861,10 @@ def _structural(part: str, element: etree._Element, attribute: str, value: str) 
         if element.tag in _LANGUAGE_ELEMENTS and attribute in _LANGUAGE_ATTRIBUTES \
                 and _LANGUAGE_TAG.fullmatch(value):
             return True  # "ja-JP": a language, not the initials of a "J.-P."
-        if attribute == w("styleId") or (attribute == w("val") and element.tag in _STYLE_REFERENCES) \
-                or (attribute == w("name") and element.tag == w("lsdException")):
+        if attribute == _W_STYLE_ID or (attribute == _W_VAL and element.tag in _STYLE_REFERENCES) \
+                or (attribute == _W_NAME and element.tag == _W_LATENT_STYLE):
             return True  # style names and ids: Word's and the template's ("Header", "Title")
-        return attribute.startswith(f"{{{W_NS}}}") and _KEYWORD.fullmatch(value) is not None \
+        return attribute.startswith(_W_PREFIX) and _KEYWORD.fullmatch(value) is not None \
             and not _holds_text(element, attribute)
     if attribute in ("Type", "ContentType", "Extension", "Id", "TargetMode"):
         return True
@@ -856,13 +876,25 @@ def _structural(part: str, element: etree._Element, attribute: str, value: str) 
     return False
 
 
-def _qualified(element: etree._Element, name: str) -> str:
-    """`{namespace}docPr` as the file writes it: `wp:docPr`."""
-    qname = etree.QName(name)
-    if qname.namespace is None:
-        return qname.localname
-    prefix = next((p for p, uri in element.nsmap.items() if uri == qname.namespace and p), None)
-    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+class _Qualified:
+    """`{namespace}docPr` as the file writes it: `wp:docPr`. A part's elements nearly all
+    use the prefixes its root declares: those are read once (an element's own namespace
+    map is built afresh at each call), the element's own only for the others."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._prefixes: dict[str, str] = {}
+        for prefix, uri in root.nsmap.items():
+            if prefix:
+                self._prefixes.setdefault(uri, prefix)
+
+    def __call__(self, element: etree._Element, name: str) -> str:
+        qname = etree.QName(name)
+        if qname.namespace is None:
+            return qname.localname
+        prefix = self._prefixes.get(qname.namespace) or next(
+            (p for p, uri in element.nsmap.items() if uri == qname.namespace and p), None)
+        return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
 
 def _text_in_picture(data: bytes, name: str) -> str:
     try:
