@@ -167,3 +167,22 @@ def test_a_new_process_reads_the_pipeline_patterns_from_the_table(tmp_path: Path
     assert first[1] == 0 and first[0] > 100 and first[3] == 0 and first[2] > 0
     assert second[0] >= first[0] and second[2] >= first[2]  # every one found on disk
     assert second[1] == 0 and second[3] == 0
+
+
+def test_the_tables_are_let_go_once_the_pipeline_is_built(engine: Engine) -> None:
+    """After `release()` (the Analyzer's construction ends with it) the tables leave memory:
+    a pattern compiled then is compiled by the engine, without reading the disk; a later
+    recording reads them again."""
+    _record(engine)
+    _from_disk(engine)
+    assert _served_from_table(engine) and engine.table.stored is not None
+    compiled.release()
+    assert engine.table.stored is None
+    engine.table.compiled.clear()  # as if this process had never built it
+    re.purge()
+    assert engine.module.compile(engine.pattern, re.IGNORECASE).search(TEXT)
+    assert engine.table.stored is None and not _served_from_table(engine)
+    re.purge()
+    with compiled.recording():
+        engine.module.compile(engine.pattern, re.IGNORECASE)
+    assert _served_from_table(engine)

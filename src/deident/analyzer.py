@@ -145,6 +145,7 @@ class Analyzer:
     ) -> None:
         with compiled.recording(), _collector_paused():  # see above
             self._build(lexicons, model_name, threshold, batch_size, ner)
+        compiled.release()
 
     def _build(self, lexicons: Lexicons | None, model_name: str, threshold: float,
                batch_size: int, ner: bool) -> None:

@@ -50,6 +50,7 @@ class _Table:
     def __init__(self, entry: str, version: Callable[[], str], build: Callable) -> None:
         self.entry, self.version, self._build = entry, version, build
         self.stored: dict[tuple, tuple] | None = None  # loaded on first use
+        self.released = False  # see release()
         self.compiled: dict[tuple, object] = {}
         self.used: set[tuple] = set()
         self.new = 0
@@ -57,7 +58,7 @@ class _Table:
     def find(self, key: tuple, pattern: str) -> object | None:
         """The pattern built from its stored arguments, or None (not stored, or refused)."""
         found = self.compiled.get(key)
-        if found is not None:
+        if found is not None or (self.released and not _recording):
             return found
         arguments = self._load().get(key)
         if arguments is None:
@@ -84,8 +85,11 @@ class _Table:
             store(self.entry, self.version(), table)
         self.new = 0
 
+    def release(self) -> None:
+        self.stored, self.released = None, True
+
     def reset(self) -> None:
-        self.stored, self.new = None, 0
+        self.stored, self.new, self.released = None, 0, False
         self.compiled.clear()
         self.used.clear()
 
@@ -95,6 +99,7 @@ class _Table:
                 if self.stored is None:
                     value = load(self.entry, self.version())
                     self.stored = value if isinstance(value, dict) else {}
+                    self.released = False
         return self.stored
 
 
@@ -153,6 +158,15 @@ def recording() -> Iterator[None]:
                 for table in (REGEX, RE):
                     if table.new:
                         table.save()
+
+
+def release() -> None:
+    """Let the tables go (some 15 MB) once the pipeline is built: what is compiled after
+    that comes from documents, which they never hold. A later recording reads them again."""
+    with _lock:
+        if not _recording:
+            REGEX.release()
+            RE.release()
 
 
 def _compile(pattern: object, flags: int, ignore_unused: bool, kwargs: dict, cache_it: bool
