@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import logging
+import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -179,23 +181,36 @@ class FrenchDictionary:
 
     Reading the tables takes most of a second; what is kept of them (each form's lemmas,
     the form keyed by its string id as spaCy's table hashes it, and each lemma's parts of
-    speech) is cached on disk."""
+    speech) is cached on disk, packed: the 200,000 form ids and their lemmas' numbers as
+    two arrays, every lemma once (a fifth of the time to load that a table of tuples
+    takes, and of its memory)."""
 
     def __init__(self, form_lemmas: dict[int, tuple[str, ...]],
                  lemma_kinds: dict[str, frozenset[str]]) -> None:
-        self._form_lemmas = form_lemmas
-        self._kinds = lemma_kinds
-        self._lemmas = frozenset(lemma_kinds).union(*form_lemmas.values())
+        self._unpack(_pack_dictionary(form_lemmas, lemma_kinds))
 
     @classmethod
     def load(cls, model_data: Path) -> FrenchDictionary:
         folder = model_data / "lemmatizer" / "lookups"
         source = (folder / "lookups.bin").stat()
         version = "|".join((__version__, spacy.__version__, model_data.name,
-                            str(source.st_size), str(source.st_mtime_ns), "kinds"))
-        form_lemmas, lemma_kinds = cached("french-dictionary", version,
-                                          lambda: cls._read(folder))
-        return cls(form_lemmas, lemma_kinds)
+                            str(source.st_size), str(source.st_mtime_ns), "packed",
+                            sys.byteorder))
+        packed = cached("french-dictionary", version,
+                        lambda: _pack_dictionary(*cls._read(folder)))
+        dictionary = cls.__new__(cls)
+        dictionary._unpack(packed)
+        return dictionary
+
+    def _unpack(self, packed: tuple) -> None:
+        forms, first_lemmas, several, lemmas, lemma_kinds, kind_sets = packed
+        self._lemma_names: list[str] = lemmas
+        self._lemmas = frozenset(lemmas)
+        self._first_lemma = dict(zip(array("Q", forms), array("I", first_lemmas), strict=True))
+        self._several: dict[int, tuple[int, ...]] = several  # forms of two lemmas or more
+        kinds = [frozenset(k) for k in kind_sets]
+        self._kinds = {lemma: kinds[k] for lemma, k in zip(lemmas, array("H", lemma_kinds),
+                                                            strict=True) if kinds[k]}
 
     @staticmethod
     def _read(folder: Path) -> tuple[dict[int, tuple[str, ...]], dict[str, frozenset[str]]]:
@@ -214,16 +229,36 @@ class FrenchDictionary:
 
     def __contains__(self, word: str) -> bool:
         lower = word.lower()
-        return lower in self._lemmas or get_string_id(lower) in self._form_lemmas
+        return lower in self._lemmas or get_string_id(lower) in self._first_lemma
 
     def kinds(self, word: str) -> frozenset[str]:
         """What the word or its lemma can be ("noun", "adj", "adv", "verb"): "claire" is an
         adjective, "dupont" only a noun (the tables hold some surnames as nouns)."""
         lower = word.lower()
         found = set(self._kinds.get(lower, ()))
-        for lemma in self._form_lemmas.get(get_string_id(lower), ()):
-            found |= self._kinds.get(lemma, frozenset())
+        form = get_string_id(lower)
+        first = self._first_lemma.get(form)
+        for lemma in self._several.get(form, () if first is None else (first,)):
+            found |= self._kinds.get(self._lemma_names[lemma], frozenset())
         return frozenset(found)
+
+
+def _pack_dictionary(form_lemmas: dict[int, tuple[str, ...]],
+                     lemma_kinds: dict[str, frozenset[str]]) -> tuple:
+    """The dictionary as marshal writes and reads fast: arrays' bytes, each lemma once."""
+    lemmas = sorted(set(lemma_kinds).union(*form_lemmas.values()))
+    number = {lemma: i for i, lemma in enumerate(lemmas)}
+    kind_sets = sorted({tuple(sorted(k)) for k in lemma_kinds.values()} | {()})
+    kind_number = {k: i for i, k in enumerate(kind_sets)}
+    forms = sorted(form for form, found in form_lemmas.items() if found)
+    return (array("Q", forms).tobytes(),
+            array("I", (number[form_lemmas[form][0]] for form in forms)).tobytes(),
+            {form: tuple(number[lemma] for lemma in found)
+             for form, found in form_lemmas.items() if len(found) > 1},
+            lemmas,
+            array("H", (kind_number[tuple(sorted(lemma_kinds.get(lemma, ())))]
+                        for lemma in lemmas)).tobytes(),
+            kind_sets)
 
 
 _PARTS_OF_SPEECH = ("adj", "adv", "noun", "verb", "propn", "det", "pron", "adp", "aux",
