@@ -82,7 +82,8 @@ def main() -> None:
     lines = [TITLE, "",
              f"{count} files (150 .txt, 30 .docx, 30 .pdf from the test split), "
              f"{one['pages']} pages (PDF pages and Word's own counts); names planned in "
-             "the parent, files in worker processes (forked after the pipeline is loaded). "
+             "the parent, files in the parent and in workers-1 worker processes forked "
+             "after the pipeline is loaded. "
              "Produced by "
              "`benchmarks/bench_folder.py` (`make bench`).", "",
              "| workers | wall time (s) | files/s | pages/s | files/s after start-up |",
@@ -93,7 +94,7 @@ def main() -> None:
     wall = two["files_per_s"] / one["files_per_s"]
     steady = two["steady_files_per_s"] / one["steady_files_per_s"]
     lines += ["", f"Scaling, 2 workers / 1: {wall:.2f}× wall clock (worker start-up included), "
-              f"{steady:.2f}× after start-up. Peak RSS: {worker_rss:.0f} MB per worker process, "
+              f"{steady:.2f}× after start-up. Peak RSS: {worker_rss:.0f} MB for the worker process, "
               f"{parent_rss:.0f} MB for the parent (which also ran the 1-worker pass)."]
     section = "\n".join(lines) + "\n"
     write_section(TITLE, section)
