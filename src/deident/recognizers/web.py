@@ -26,8 +26,11 @@ _DOT = (
     r"[ \t]+(?:dot|point)[ \t]+)"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+# The local part is a whole run of [\w.+\-] (what follows it, _AT, starts with none of
+# them), ending on a letter or digit: taken at once, never given back character by character.
 OBFUSCATED_EMAIL_REGEX = (
-    rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,12}}(?![\w@])"
+    rf"(?<![\w.+\-])(?>[\w.+\-]*)(?<=\w){_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,12}}"
+    r"(?![\w@])"
 )
 _UNDO_AT = regex.compile(r"\s*(?:[\[({<]\s*(?:at|arobase|@)\s*[\])}>]|(?<=\s)(?:at|arobase)(?=\s)|@)\s*",
                          regex.IGNORECASE)
