@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import regex
 import tldextract
 from presidio_analyzer import Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from deident.entities import EMAIL, URL
+from deident.recognizers.lines import on_marked_lines
 
 # Presidio's default extractor fetches the public suffix list on first use;
 # this one reads only the snapshot shipped inside tldextract.
@@ -46,36 +45,6 @@ def plain_email(text: str) -> str:
     return f"{local.strip()}@{_UNDO_DOT.sub('.', domain).strip()}"
 
 
-class _OnMarkedLines:
-    """`pattern`'s finditer, run only on the lines of a text that hold `marker`: for a
-    pattern whose matches never cross a line break and always hold something `marker`
-    finds ("@" in an address), the same matches, without scanning the lines that have none.
-    Either edge of a line reads as the text's edge would (a line break is no word
-    character), so a match at a line's start or end is the same."""
-
-    def __init__(self, pattern: regex.Pattern, marker: regex.Pattern) -> None:
-        self.pattern, self.marker = pattern, marker
-
-    def finditer(self, text: str, timeout: float | None = None) -> Iterator[regex.Match]:
-        end = -1
-        for hit in self.marker.finditer(text):
-            if hit.start() < end:
-                continue  # that line is done
-            start = text.rfind("\n", 0, hit.start()) + 1
-            end = text.find("\n", hit.start())
-            end = len(text) if end == -1 else end
-            yield from self.pattern.finditer(text, start, end, timeout=timeout)
-
-
-def _on_marked_lines(pattern: Pattern, marker: str, flags: int) -> Pattern:
-    """A copy of `pattern` that Presidio runs on the lines `marker` finds (see above)."""
-    copy = Pattern(pattern.name, pattern.regex, pattern.score)
-    copy.compiled_regex = _OnMarkedLines(regex.compile(pattern.regex, flags),
-                                         regex.compile(marker, flags))
-    copy.compiled_with_flags = flags
-    return copy
-
-
 # Every address holds an "@" or a written-out "at" / "arobase" (_AT); none crosses a line.
 _EMAIL_MARKER = r"@|[\[({<][ \t]*(?:at|arobase)|[ \t](?:at|arobase)[ \t]"
 
@@ -91,7 +60,7 @@ class FrenchEmailRecognizer(EmailRecognizer):
         super().__init__(patterns=self.PATTERNS, context=self.CONTEXT, supported_language="fr",
                          supported_entity=EMAIL)
         # Most lines hold no address: they are not scanned for one.
-        self.patterns = [_on_marked_lines(p, _EMAIL_MARKER, self.global_regex_flags)
+        self.patterns = [on_marked_lines(p, _EMAIL_MARKER, self.global_regex_flags)
                          for p in self.patterns]
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -133,5 +102,5 @@ class FrenchUrlRecognizer(PatternRecognizer):
         )
         # A bare host ends on one of its top-level domains, within a line.
         self.patterns = [
-            _on_marked_lines(p, _BARE_TLD, self.global_regex_flags) if p.name == "url_bare" else p
+            on_marked_lines(p, _BARE_TLD, self.global_regex_flags) if p.name == "url_bare" else p
             for p in self.patterns]
