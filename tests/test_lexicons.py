@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
-from deident.lexicons import PhraseMatcher, fold_same_length, load_lexicons, models_dir
+from deident.lexicons import (
+    PhraseMatcher,
+    fold_same_length,
+    load_lexicons,
+    models_dir,
+    overlapping_trie,
+    trie_regex,
+)
 
 LEXICON_FILES = sorted((models_dir() / "lexicons").iterdir())
 
@@ -56,3 +64,16 @@ def test_trie_regex_matches_exactly_the_words() -> None:
     for word in words:
         assert pattern.fullmatch(word), word
     assert not pattern.fullmatch("ru") and not pattern.fullmatch("aven")
+
+
+def test_overlapping_trie_finds_what_regex_overlapped_finds():
+    """The verifier's and the propagation's search: at each position, the longest word there."""
+    words = ["dupont", "dupond", "jean", "jeanne", "anne", "ann", "nne", "é.x", "a+b", "l'ile"]
+    texts = ["jeannedupontdupond", "jean-anne dupont; jeanne", "annenne a+b é.x l'ile",
+             "", "rien", "jeanjeanjean"]
+    for text in texts:
+        expected = [(m.start(), m.group())
+                    for m in regex.compile(trie_regex(words)).finditer(text, overlapped=True)]
+        found = [(m.start(), m.group(1)) for m in overlapping_trie(words).finditer(text)]
+        assert found == expected
+    assert [m.group(1) for m in overlapping_trie(words).finditer("jeanne")] == ["jeanne", "anne", "nne"]

@@ -50,17 +50,23 @@ def _collector_paused() -> Iterator[None]:
 # on disk (deident.compiled), every later process builds them without parsing them again.
 with compiled.recording(), _collector_paused():
     from presidio_analyzer import (
-        AnalyzerEngine,
         PatternRecognizer,
         RecognizerRegistry,
         RecognizerResult,
     )
 
-    from deident.lexicons import Lexicons, PhraseMatcher, load_lexicons, trie_regex
+    from deident.lexicons import (
+        Lexicons,
+        PhraseMatcher,
+        load_lexicons,
+        overlapping_trie,
+        trie_regex,
+    )
     from deident.nlp import (
         CHUNK_CHARS,
         DEFAULT_MODEL,
         LANGUAGE,
+        FastAnalyzerEngine,
         FastContextEnhancer,
         FrenchNlpEngine,
     )
@@ -158,7 +164,7 @@ class Analyzer:
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])
         for recognizer in french_recognizers(self.lexicons, self.nlp_engine.dictionary):
             registry.add_recognizer(recognizer)
-        self.engine = AnalyzerEngine(
+        self.engine = FastAnalyzerEngine(
             registry=registry,
             nlp_engine=self.nlp_engine,
             supported_languages=[LANGUAGE],
@@ -432,9 +438,8 @@ def _occurrences(literals: Iterable[str], text: str) -> dict[str, list[int]]:
                 found.setdefault(literal, []).append(start)
                 start = text.find(literal, start + 1)
         return found
-    pattern = regex.compile(trie_regex(literals))
-    for match in pattern.finditer(text, overlapped=True):
-        longest, start = match.group(), match.start()
+    for match in overlapping_trie(literals).finditer(text):
+        longest, start = match.group(1), match.start()
         for length in range(1, len(longest) + 1):
             if longest[:length] in literals:
                 found.setdefault(longest[:length], []).append(start)

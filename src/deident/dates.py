@@ -105,7 +105,7 @@ _RANGE_LINK = r"[ \t]*(?:-|au|à|et)[ \t]*"
 DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "range_text",
-        rf"\b(?P<d>1er|{_DAY}){_S}(?:au|-){_S}(?P<d2>{_DAY}){_S}(?P<m>{_MONTH})"
+        rf"(?=\d)\b(?P<d>1er|{_DAY}){_S}(?:au|-){_S}(?P<d2>{_DAY}){_S}(?P<m>{_MONTH})"
         rf"(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),
@@ -207,7 +207,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     (
         "numeric_dm_note",  # "07/07 16h30 : Cible…", "• 11/09 : bilan", "(29/01)"
         rf"(?:^[ \t]*(?:[-•*–][ \t]*)?\K(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})(?=[ \t]*(?::|\d{{1,2}}[h:]\d\d|$))"
-        rf"|(?<=\()(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})(?=\)))",
+        rf"|(?=\d)(?<=\()(?P<d>{_DAY})/(?P<m>{_NUM_MONTH})(?=\)))",
         0.6,
     ),
     (
@@ -225,7 +225,7 @@ DATE_PATTERNS: list[tuple[str, str, float]] = [
     ),
     (
         "range_two_months",  # "24 avril au 14 mai 2021": one span, two months
-        rf"\b(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
+        rf"(?=\d)\b(?P<d>1er|{_DAY}){_S}(?P<m>{_MONTH}){_S}(?:au|-){_S}(?P<d2>1er|{_DAY}){_S}"
         rf"(?P<m2>{_MONTH})(?:{_S}(?P<y>{_YEAR4}))?(?!\w)",
         0.85,
     ),

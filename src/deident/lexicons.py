@@ -63,6 +63,14 @@ def trie_regex(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def overlapping_trie(words: Iterable[str]) -> re.Pattern:
+    """Every occurrence of `words` in a text, overlapping ones too: `finditer` gives an empty
+    match at each position where one of them starts, the longest there in group 1 (what
+    `regex`'s finditer(overlapped=True) gives with trie_regex(words), several times faster:
+    the standard `re` runs a plain alternation of literals much faster than `regex`)."""
+    return re.compile(f"(?=({trie_regex(words)}))")
+
+
 def _fold_table() -> dict[int, str]:
     table = {}
     for code in range(0x250):  # Latin-1 and Latin Extended A/B: French and its neighbours

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import copy as _copy
 import importlib.util
 import logging
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
-from presidio_analyzer import RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.attrs import IDX, LOWER
@@ -62,14 +63,36 @@ class FastContextEnhancer(LemmaContextAwareEnhancer):
         recognizers: list,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        # The parent deep-copies every result first; only those whose recognizer has
-        # context words can change, so only they go through it.
-        with_context = {r.id for r in recognizers if r.context}
+        # Only the results of recognizers with context words can change, so only they are
+        # copied (the parent deep-copies every result, explanation and metadata: a third of
+        # its time) and looked at; the loop is the parent's.
+        by_id = {r.id: r for r in recognizers if r.context}
         key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
-        candidates = [r for r in raw_results if r.recognition_metadata.get(key) in with_context]
-        others = [r for r in raw_results if r.recognition_metadata.get(key) not in with_context]
-        enhanced = super().enhance_using_context(text, candidates, nlp_artifacts, recognizers,
-                                                 context) if candidates else []
+        candidates = [r for r in raw_results if r.recognition_metadata.get(key) in by_id]
+        others = [r for r in raw_results if r.recognition_metadata.get(key) not in by_id]
+        if nlp_artifacts is None:
+            return super().enhance_using_context(text, candidates, nlp_artifacts, recognizers,
+                                                 context) + others
+        extra = [word.lower() for word in context] if context else []
+        enhanced = []
+        for raw in candidates:
+            result = _copied(raw)
+            enhanced.append(result)
+            if result.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+                continue  # already boosted by its recognizer
+            surrounding = self._extract_surrounding_words(
+                nlp_artifacts=nlp_artifacts, word=text[result.start:result.end],
+                start=result.start)
+            surrounding.extend(extra)
+            word = self._find_supportive_word_in_context(
+                surrounding, by_id[result.recognition_metadata[key]].context,
+                self.context_matching_mode)
+            if word != "":
+                result.score += self.context_similarity_factor
+                result.score = max(result.score, self.min_score_with_context_similarity)
+                result.score = min(result.score, self.MAX_SCORE)
+                result.analysis_explanation.set_supportive_context_word(word)
+                result.analysis_explanation.set_improved_score(result.score)
         return enhanced + others
 
     def _extract_surrounding_words(
@@ -96,6 +119,48 @@ class FastContextEnhancer(LemmaContextAwareEnhancer):
             if lemma not in stop_words and any(ch.isalnum() for ch in lemma):
                 found.extend(part for part in lemma.split(":") if part)  # "tél:" as Presidio
         return found
+
+
+def _copied(result: RecognizerResult) -> RecognizerResult:
+    """What the enhancer may change of a result (its score, its explanation) in a copy of
+    its own; the metadata's values are strings and flags."""
+    copy = _copy.copy(result)
+    if result.analysis_explanation is not None:
+        copy.analysis_explanation = _copy.copy(result.analysis_explanation)
+    copy.recognition_metadata = dict(result.recognition_metadata)
+    return copy
+
+
+class FastAnalyzerEngine(AnalyzerEngine):
+    """Presidio's engine, with its recognizer-level context step in one pass: the stock one
+    filters every result once per recognizer (28 recognizers, thousands of results), only
+    to hand each recognizer its own, which none of ours changes."""
+
+    def _enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        own: dict[str, list[RecognizerResult]] = {}
+        for result in raw_results:
+            own.setdefault(result.recognition_metadata[key], []).append(result)
+        results: list[RecognizerResult] = []
+        for recognizer in recognizers:  # in the recognizers' order, as Presidio
+            mine = own.get(recognizer.id, [])
+            if type(recognizer).enhance_using_context is not EntityRecognizer.enhance_using_context:
+                mine = recognizer.enhance_using_context(
+                    text=text, raw_recognizer_results=mine,
+                    other_raw_recognizer_results=[
+                        r for r in raw_results if r.recognition_metadata[key] != recognizer.id],
+                    nlp_artifacts=nlp_artifacts, context=context)
+            results.extend(mine)
+        return self.context_aware_enhancer.enhance_using_context(
+            text=text, raw_results=results, nlp_artifacts=nlp_artifacts,
+            recognizers=recognizers, context=context)
 
 
 class FrenchNlpEngine(SpacyNlpEngine):

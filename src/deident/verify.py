@@ -52,7 +52,7 @@ from deident.entities import (
     ZIP_CITY,
     Entity,
 )
-from deident.lexicons import MEDICAL_SUFFIX, Lexicons, fold_same_length, trie_regex
+from deident.lexicons import MEDICAL_SUFFIX, Lexicons, fold_same_length, overlapping_trie
 from deident.normalize import alnum_only, fold
 
 MIN_DIGITS = 6  # a digit string shorter than this betrays nothing on its own
@@ -115,7 +115,7 @@ class Tells:
 
     words: dict[str, str] = field(default_factory=dict)
     numbers: dict[str, str] = field(default_factory=dict)
-    _pattern: regex.Pattern | None = None
+    _pattern: re.Pattern | None = None
 
     def add_word(self, key: str, entity_type: str) -> None:
         old = self.words.get(key)
@@ -126,9 +126,12 @@ class Tells:
     def add_number(self, key: str, entity_type: str) -> None:
         self.numbers.setdefault(key, entity_type)
 
-    def pattern(self) -> regex.Pattern | None:
+    def pattern(self) -> re.Pattern | None:
+        """Every occurrence of the words, overlaps included: a match (empty) at each position
+        where one starts, the longest there in group 1. The standard `re` runs this plain
+        alternation of literals several times faster than `regex` does."""
         if self._pattern is None and self.words:
-            self._pattern = regex.compile(trie_regex(self.words))
+            self._pattern = overlapping_trie(self.words)
         return self._pattern
 
     def __bool__(self) -> bool:
@@ -324,8 +327,8 @@ class Remnants:
             return
         folded = fold_same_length(text)
         for tells, pattern in patterns:
-            for match in pattern.finditer(folded, overlapped=True):
-                start, end, key = match.start(), match.end(), match.group()
+            for match in pattern.finditer(folded):
+                start, end, key = match.start(), match.end(1), match.group(1)
                 if key in ignored or (raw and len(key) < RAW_MIN_CHARS):
                     continue
                 if not _bounded(text, start, end, len(key) >= RAW_MIN_CHARS):

@@ -50,12 +50,15 @@ _ARRONDISSEMENT_TOWN = r"(?:Paris|PARIS|Lyon|LYON|Marseille|MARSEILLE)"
 # An ordinal, or a bare number followed by "arrondissement" ("Paris 12" alone may be a date).
 _ORDINAL = r"(?:[1-9]|1\d|20)(?:e|è|ème|eme|er|ᵉ)"
 _ARR = r"(?i:arrondissement|arr\.?)"
+# Look-aheads on a first character (a digit, a capital) in front of a pattern let the regex
+# engine pass over most positions at once: several times faster, same matches.
 ARRONDISSEMENT_REGEX = (
+    rf"(?=[PLM\d])"
     rf"\b(?:{_ARRONDISSEMENT_TOWN}[ \t]+(?:{_ORDINAL}(?:[ \t]+{_ARR})?|(?:[1-9]|1\d|20)[ \t]+{_ARR})|"
     rf"{_ORDINAL}(?:[ \t]+{_ARR}(?:[ \t]+(?i:de))?)?[ \t]+{_ARRONDISSEMENT_TOWN})(?![\w])"
 )
 ZIP_CITY_REGEX = (
-    rf"\b(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
+    rf"(?=\d)\b(?:{_POSTCODE})[ \t]*,?[ \t]*{_NOT_A_TOWN}{CITY_NAME}(?!/)"
     rf"(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?(?:[ \t]+\d{{1,2}}(?:e|er|ème)?)?(?![\w])"
 )
 _RESIDENCE_CUES = (
@@ -281,12 +284,12 @@ def address_recognizers(
             ),
             Pattern(  # "Créteil (94000)"
                 "bracketed_postcode_after_town",
-                rf"(?<=[{UP}][\p{{Ll}}'’\-]+[ \t]*\(){_POSTCODE}(?=\))",
+                rf"(?=\d)(?<=[{UP}][\p{{Ll}}'’\-]+[ \t]*\(){_POSTCODE}(?=\))",
                 0.7,
             ),
             Pattern(  # "CP : 65000", "code postal 75012", "dans le 75001"
                 "labelled_postcode",
-                rf"\b(?:CP|C\.P\.|(?i:code[ \t]+postal|dans[ \t]+le))[ \t]*:?[ \t]*\K{_POSTCODE}"
+                rf"(?=[CcDd])\b(?:CP|C\.P\.|(?i:code[ \t]+postal|dans[ \t]+le))[ \t]*:?[ \t]*\K{_POSTCODE}"
                 rf"(?![\w])(?![ \t]*(?i:UI|U|UA|mg|g|kg|ml|l|mmol|µmol|mm|cm|ans|mois|jours|fois|"
                 rf"patients|cas)(?![\w]))",
                 0.7,

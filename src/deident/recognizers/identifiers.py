@@ -9,6 +9,7 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
 from deident.entities import FINESS, HOSPITAL_ID, IBAN, PAYMENT_CARD, RPPS, VEHICLE_PLATE
+from deident.recognizers.lines import on_marked_lines
 
 _FLAGS = regex.MULTILINE
 _LABEL = (
@@ -176,6 +177,9 @@ class VehiclePlateRecognizer(PatternRecognizer):
             supported_language="fr",
             global_regex_flags=_FLAGS,
         )
+        # A labelled plate holds its label, on its line (deident.recognizers.lines).
+        self.patterns = [on_marked_lines(p, r"(?i:immatricul|plaque)", _FLAGS)
+                         if p.name.startswith("labelled_") else p for p in self.patterns]
 
 
 class PaymentCardRecognizer(PatternRecognizer):
@@ -210,6 +214,9 @@ class PaymentCardRecognizer(PatternRecognizer):
             supported_language="fr",
             global_regex_flags=_FLAGS,
         )
+        # A labelled number holds its label, on its line (deident.recognizers.lines).
+        self.patterns = [on_marked_lines(p, r"(?i:carte|cb|visa|mastercard|american|amex)", _FLAGS)
+                         if p.name == "labelled_card" else p for p in self.patterns]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = "".join(ch for ch in pattern_text if ch.isdigit())

@@ -18,6 +18,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from deident.entities import NER_LOCATION, NER_PERSON, PERSON
 from deident.lexicons import MEDICAL_SUFFIX, Lexicons
 from deident.normalize import fold
+from deident.recognizers.lines import on_marked_lines
 
 # Metadata key set on names a cue vouches for (a role, "validé par", a form label): the
 # analyzer then keeps a surname the eponym allow-list knows ("validé par Babinski").
@@ -207,6 +208,11 @@ class TitledPersonRecognizer(PatternRecognizer):
             supported_language="fr",
             global_regex_flags=regex.MULTILINE,
         )
+        # Patterns with a rare part, on its line, run only where it is
+        # (deident.recognizers.lines): "Kiné (Paul Roux)" holds a "(", "validé par X" a " par ".
+        markers = {"role_then_parenthesis": r"\(", "done_by": r"[ \t]par[ \t]"}
+        self.patterns = [on_marked_lines(p, markers[p.name], regex.MULTILINE)
+                         if p.name in markers else p for p in self.patterns]
 
 
 # What follows a name and says it is one.

@@ -8,6 +8,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from deident.entities import EMAIL, URL
+from deident.recognizers.lines import on_marked_lines
 
 # Presidio's default extractor fetches the public suffix list on first use;
 # this one reads only the snapshot shipped inside tldextract.
@@ -26,8 +27,11 @@ _DOT = (
     r"[ \t]+(?:dot|point)[ \t]+)"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+# The local part is a whole run of [\w.+\-] (what follows it, _AT, starts with none of
+# them), ending on a letter or digit: taken at once, never given back character by character.
 OBFUSCATED_EMAIL_REGEX = (
-    rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,12}}(?![\w@])"
+    rf"(?<![\w.+\-])(?>[\w.+\-]*)(?<=\w){_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,12}}"
+    r"(?![\w@])"
 )
 _UNDO_AT = regex.compile(r"\s*(?:[\[({<]\s*(?:at|arobase|@)\s*[\])}>]|(?<=\s)(?:at|arobase)(?=\s)|@)\s*",
                          regex.IGNORECASE)
@@ -41,6 +45,10 @@ def plain_email(text: str) -> str:
     return f"{local.strip()}@{_UNDO_DOT.sub('.', domain).strip()}"
 
 
+# Every address holds an "@" or a written-out "at" / "arobase" (_AT); none crosses a line.
+_EMAIL_MARKER = r"@|[\[({<][ \t]*(?:at|arobase)|[ \t](?:at|arobase)[ \t]"
+
+
 class FrenchEmailRecognizer(EmailRecognizer):
     CONTEXT = ["mail", "e-mail", "courriel", "messagerie", "adresse électronique", "@"]
     PATTERNS = [
@@ -51,6 +59,9 @@ class FrenchEmailRecognizer(EmailRecognizer):
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, context=self.CONTEXT, supported_language="fr",
                          supported_entity=EMAIL)
+        # Most lines hold no address: they are not scanned for one.
+        self.patterns = [on_marked_lines(p, _EMAIL_MARKER, self.global_regex_flags)
+                         for p in self.patterns]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         plain = plain_email(pattern_text)
@@ -64,6 +75,9 @@ _HOST = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _PATH = r"(?:[/?#][^\s<>\"'()\[\]]*[^\s<>\"'()\[\].,;:!?])?"
 
 
+_BARE_TLD = r"\.(?:fr|com|org|net|eu|info|io|be|ch|re)(?![\w@\-]|\.\w)"
+
+
 class FrenchUrlRecognizer(PatternRecognizer):
     """Web addresses: with a scheme, with www., or a bare host on a common TLD."""
 
@@ -72,8 +86,7 @@ class FrenchUrlRecognizer(PatternRecognizer):
         Pattern("url_www", rf"\bwww\.{_HOST}(?:\.{_HOST})+{_PATH}", 0.7),
         Pattern(
             "url_bare",
-            rf"\b(?<![@.\-]){_HOST}(?:\.{_HOST})*\.(?:fr|com|org|net|eu|info|io|be|ch|re)"
-            rf"(?![\w@\-]|\.\w){_PATH}",
+            rf"\b(?<![@.\-]){_HOST}(?:\.{_HOST})*{_BARE_TLD}{_PATH}",
             0.4,
         ),
     ]
@@ -87,3 +100,7 @@ class FrenchUrlRecognizer(PatternRecognizer):
             supported_language="fr",
             global_regex_flags=regex.IGNORECASE | regex.MULTILINE,
         )
+        # A bare host ends on one of its top-level domains, within a line.
+        self.patterns = [
+            on_marked_lines(p, _BARE_TLD, self.global_regex_flags) if p.name == "url_bare" else p
+            for p in self.patterns]
