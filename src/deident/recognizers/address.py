@@ -6,7 +6,6 @@ from collections.abc import Container
 
 import regex
 from presidio_analyzer import (
-    AnalysisExplanation,
     EntityRecognizer,
     Pattern,
     PatternRecognizer,
@@ -17,6 +16,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from deident.entities import ADDRESS, CITY, ZIP_CITY
 from deident.lexicons import Lexicons, trie_regex
 from deident.places import load_places, place_key
+from deident.recognizers.results import recognizer_result
 
 UP = r"\p{Lu}"
 _NUMBER = r"\d{1,4}(?:[ \t]*-[ \t]*\d{1,4})?(?:[ \t]*(?i:bis|ter|quater|[abc])(?![\w]))?"
@@ -178,11 +178,8 @@ class _LowercaseCityRecognizer(EntityRecognizer):
                         continue
                     end = word.end()
                 score = self.LABELLED if labelled else self.CUED
-                results.append(RecognizerResult(
-                    CITY, start, end, score,
-                    analysis_explanation=AnalysisExplanation(self.name, score, "lowercase_city"),
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+                results.append(recognizer_result(self, CITY, start, end, score,
+                                                 rule="lowercase_city"))
         return results
 
 

@@ -8,6 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deident.dates import ANCHOR, ANCHOR_PREFIXES, ANCHORED, DATE_PATTERNS
 from deident.entities import DATE
+from deident.recognizers.results import recognizer_result
 
 _FLAGS = regex.IGNORECASE | regex.MULTILINE
 _ANCHOR = regex.compile(ANCHOR, _FLAGS)
@@ -49,13 +50,8 @@ class FrenchDateRecognizer(PatternRecognizer):
                     if match.span() in seen or match.start() == match.end():
                         continue
                     seen.add(match.span())
-                    results.append(RecognizerResult(
-                        DATE, match.start(), match.end(), score,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    ))
+                    results.append(recognizer_result(self, DATE, match.start(), match.end(),
+                                                     score))
         return results
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import regex
 from presidio_analyzer import (
-    AnalysisExplanation,
     EntityRecognizer,
     Pattern,
     PatternRecognizer,
@@ -24,6 +23,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deident.entities import HOSPITAL
 from deident.lexicons import fold_same_length, models_dir, trie_regex
+from deident.recognizers.results import recognizer_result
 
 UP = r"\p{Lu}"
 # One word of a name: capitalised or all capitals, hyphenated compounds ("Robert-Debré",
@@ -178,11 +178,8 @@ class HospitalSiteRecognizer(EntityRecognizer):
                                  before) \
                 or _ESTABLISHMENT_LABEL_BEFORE.search(folded, max(0, start - 60), start)
             score = self.CUED if cued else self.BARE
-            results.append(RecognizerResult(
-                HOSPITAL, start, end, score,
-                analysis_explanation=AnalysisExplanation(self.name, score, "site_name"),
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+            results.append(recognizer_result(self, HOSPITAL, start, end, score,
+                                             rule="site_name"))
         return results
 
 

@@ -19,6 +19,7 @@ from deident.entities import NER_LOCATION, NER_PERSON, PERSON
 from deident.lexicons import MEDICAL_SUFFIX, Lexicons
 from deident.normalize import fold
 from deident.recognizers.lines import on_marked_lines
+from deident.recognizers.results import recognizer_result
 
 # Metadata key set on names a cue vouches for (a role, "validé par", a form label): the
 # analyzer then keeps a surname the eponym allow-list knows ("validé par Babinski").
@@ -113,11 +114,8 @@ FIELD_REGEX = (
 
 def _result(recognizer: EntityRecognizer, start: int, end: int, score: float,
             cue: bool = False) -> RecognizerResult:
-    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id}
-    if cue:
-        metadata[PERSON_CUE] = True
-    return RecognizerResult(PERSON, start, end, score, recognition_metadata=metadata)
+    return recognizer_result(recognizer, PERSON, start, end, score,
+                             **({PERSON_CUE: True} if cue else {}))
 
 
 # Initials: "D.C.", "DC", "D-C", "D.-C.", "J.-M. L."; two or three letters.
@@ -385,15 +383,7 @@ class NameShapeRecognizer(EntityRecognizer):
                 # "Marie Élise": two first names, less sure.
                 two_first_names = name == "first_then_cap" and self._is_first_name(last)
                 score_here = 0.5 if two_first_names else score
-                results.append(
-                    RecognizerResult(
-                        PERSON, match.start(), match.end(), score_here,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
+                results.append(_result(self, match.start(), match.end(), score_here))
         return EntityRecognizer.remove_duplicates(results)
 
 
@@ -473,13 +463,7 @@ class TableNameRecognizer(EntityRecognizer):
         return results
 
     def _result(self, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            PERSON, start, end, 0.85,  # a "Nom"/"Prénom" column: as sure as a title
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return _result(self, start, end, 0.85)  # a "Nom"/"Prénom" column: as sure as a title
 
 
 class PatientInitialsRecognizer(EntityRecognizer):

@@ -19,6 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deident.columns import WHOLE_CELL_TYPES, header_types
 from deident.recognizers.person import TableNameRecognizer
+from deident.recognizers.results import recognizer_result
 
 _LINE = regex.compile(r"[^\n]+")
 _cells = TableNameRecognizer._cells  # the same cells, split the same way
@@ -64,7 +65,5 @@ class TableColumnRecognizer(EntityRecognizer):
         return results
 
     def _result(self, entity_type: str, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(entity_type, start, end, SCORE, recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+        return recognizer_result(self, entity_type, start, end, SCORE)
 
