@@ -17,7 +17,6 @@ with the words), each field code, every other text node, the attributes that hol
 
 from __future__ import annotations
 
-import functools
 import io
 import posixpath
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from deident.errors import RefusedError
 from deident.formats import embedded as embedded_documents
 from deident.formats import ocr
 from deident.formats.image_metadata import strip_metadata
-from deident.formats.package import CONTENT_TYPES, R_NS, Package, remove_element
+from deident.formats.package import CONTENT_TYPES, R_NS, Package, local_name, remove_element
 from deident.formats.segments import Segment, SegmentedText
 from deident.formats.strict import to_strict, to_transitional
 
@@ -137,12 +136,6 @@ _PERSON_ATTRIBUTES = {"author"}
 _SETTINGS_REMOVED = {w(t) for t in ("attachedTemplate", "docVars", "mailMerge", "rsids")}
 _APP_REMOVED = {"Company", "Manager", "Template", "HyperlinkBase", "TotalTime", "TitlesOfParts",
                 "HeadingPairs"}
-
-
-# A file has a few hundred tag and attribute names, asked for again at every element.
-@functools.lru_cache(maxsize=4096)
-def _local(name: str) -> str:
-    return etree.QName(name).localname
 
 
 # -- targets: where a block's text lives, and how to write it back ---------------------------
@@ -360,9 +353,9 @@ def _page_count(package: Package, categories: dict[str, str]) -> int | None:
         if category != "xml" or not name.startswith("docProps/"):
             continue
         root = package.xml(name)
-        if _local(root.tag) == "Properties":
+        if local_name(root.tag) == "Properties":
             for child in root:
-                if isinstance(child.tag, str) and _local(child.tag) == "Pages" and \
+                if isinstance(child.tag, str) and local_name(child.tag) == "Pages" and \
                         (child.text or "").strip().isdigit():
                     return int(child.text.strip())
     return None
@@ -553,13 +546,13 @@ def _scrub_properties(package: Package, categories: dict[str, str]) -> None:
         root = package.xml(name) if categories[name] in ("wml", "xml") else None
         if root is None:
             continue
-        local = _local(root.tag)
+        local = local_name(root.tag)
         if local == "coreProperties":  # author, title, subject, keywords, dates...
             for child in list(root):
                 root.remove(child)
         elif local == "Properties" and name.startswith("docProps/"):
             for child in list(root):
-                if isinstance(child.tag, str) and _local(child.tag) in _APP_REMOVED:
+                if isinstance(child.tag, str) and local_name(child.tag) in _APP_REMOVED:
                     root.remove(child)
         elif local == "settings":
             for child in list(root):
@@ -605,8 +598,8 @@ def _collect(root: etree._Element, part: str, paragraphs: bool, blocks: list[Blo
             targets.append(_TextNode(element, tail=True))
         for name, value in element.attrib.items():
             if value.strip() and (every_attribute or _holds_text(element, name)):
-                person = _local(name) in _PERSON_ATTRIBUTES
-                blocks.append(Block(value, f"{part}:@{_local(name)}", PERSON if person else None))
+                person = local_name(name) in _PERSON_ATTRIBUTES
+                blocks.append(Block(value, f"{part}:@{local_name(name)}", PERSON if person else None))
                 targets.append(_Attribute(element, name))
 
 
@@ -662,12 +655,12 @@ def _row_cells(row: etree._Element) -> list[tuple[int, etree._Element]]:
 
 
 def _holds_text(element: etree._Element, name: str) -> bool:
-    local = _local(name)
+    local = local_name(name)
     if local in _TEXT_ATTRIBUTES:
         return True
-    owner = _local(element.tag)
+    owner = local_name(element.tag)
     if local == "name":
-        return owner in _NAMED_ELEMENTS or _local(element.getparent().tag) == "ffData" \
+        return owner in _NAMED_ELEMENTS or local_name(element.getparent().tag) == "ffData" \
             if element.getparent() is not None else owner in _NAMED_ELEMENTS
     return local == "val" and owner in _TEXT_VALUE_ELEMENTS
 
@@ -760,8 +753,8 @@ _WITH_INITIALS = etree.XPath("//*[@*[local-name() = 'initials']]")
 def _initials_from_authors(root: etree._Element) -> None:
     """A comment's initials follow its (pseudonymized) author."""
     for element in _WITH_INITIALS(root):
-        initials = [n for n in element.attrib if _local(n) == "initials"]
-        authors = [n for n in element.attrib if _local(n) == "author"]
+        initials = [n for n in element.attrib if local_name(n) == "initials"]
+        authors = [n for n in element.attrib if local_name(n) == "author"]
         for name in initials:
             author = element.get(authors[0]) if authors else ""
             element.set(name, "".join(word[0] for word in author.split()).upper())

@@ -7,6 +7,7 @@ DTD (entity expansion) are refused before anything is parsed.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import struct
 import zipfile
@@ -31,6 +32,13 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # no creation time in the output's zip entr
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, remove_blank_text=False)
+
+
+# A package has a few hundred tag and attribute names, asked for again at every element.
+@functools.lru_cache(maxsize=4096)
+def local_name(name: str) -> str:
+    """`{namespace}docPr` -> `docPr`."""
+    return etree.QName(name).localname
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:

@@ -20,7 +20,6 @@ unknown type is always refused.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Mapping
 from copy import deepcopy
@@ -34,7 +33,7 @@ from deident.entities import DATE, PERSON
 from deident.errors import RefusedError
 from deident.formats import docx
 from deident.formats.image_metadata import strip_metadata
-from deident.formats.package import CONTENT_TYPES, R_NS, Package, remove_element
+from deident.formats.package import CONTENT_TYPES, R_NS, Package, local_name, remove_element
 from deident.formats.segments import Segment, SegmentedText
 from deident.formats.tabular import TEXT, Column, column_index, column_letters, note, plan_columns
 
@@ -117,11 +116,6 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 _FORMAT_SECTIONS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _MAX_SERIAL = 2958465  # 9999-12-31
 _NUMBER_DIGITS = 9  # untyped numeric cells this long may be identifiers (NIR, phone)
-
-
-@functools.lru_cache(maxsize=4096)  # a few dozen names, asked for every element
-def _local(name: str) -> str:
-    return etree.QName(name).localname
 
 
 # -- targets ---------------------------------------------------------------------------------
@@ -430,7 +424,7 @@ def _scrub(package: Package, categories: dict[str, str], workbook: etree._Elemen
                         remove_element(formula)  # the cached value stays
     for name, category in categories.items():
         root = package.xml(name) if category in ("xml", "main", "worksheet") else None
-        if root is not None and _local(root.tag) == "personList":
+        if root is not None and local_name(root.tag) == "personList":
             for person in root.iter("{*}person"):  # logins and e-mail addresses
                 if person.get("userId") is not None:
                     person.set("userId", person.get("id", ""))
@@ -651,7 +645,7 @@ def _sheet_reference(name: str) -> str:
 # -- other parts ---------------------------------------------------------------------------
 def _collect_formulas(root: etree._Element, part: str, book: _Workbook, add: Callable) -> None:
     for element in root.iter():
-        if isinstance(element.tag, str) and _local(element.tag) in _FORMULA_TAGS and element.text:
+        if isinstance(element.tag, str) and local_name(element.tag) in _FORMULA_TAGS and element.text:
             _collect_formula_literals(element, TEXT, part, book, add,
                                       lambda e=element: e.text or "",
                                       lambda text, e=element: setattr(e, "text", text))
@@ -676,7 +670,7 @@ def _collect_xml(root: etree._Element, part: str, book: _Workbook, add: Callable
     for element in root.iter():
         if not isinstance(element.tag, str) or element in consumed:
             continue
-        local = _local(element.tag)
+        local = local_name(element.tag)
         text = element.text or ""
         if local in _FORMULA_TAGS and text:
             _collect_formula_literals(element, TEXT, part, book, add,
@@ -690,7 +684,7 @@ def _collect_xml(root: etree._Element, part: str, book: _Workbook, add: Callable
         elif text.strip():
             add(Block(text, f"{part}:text"), _Text(element))
         for name, value in element.attrib.items():
-            attribute = _local(name)
+            attribute = local_name(name)
             if not value.strip():
                 continue
             if (local, attribute) in _IDENTIFIERS and value.startswith("_xlnm."):
@@ -728,7 +722,7 @@ class _SheetAttribute:
 def _attribute_formula(element: etree._Element, name: str) -> _Formula | _SheetAttribute:
     """A reference held in an attribute: a hyperlink's location ("'Dupont'!A1") or a pivot
     cache's source sheet."""
-    if _local(name) == "sheet":
+    if local_name(name) == "sheet":
         return _SheetAttribute(element, name)
     return _Formula(lambda e=element: e.get(name, ""), lambda v, e=element: e.set(name, v))
 
@@ -796,7 +790,7 @@ def read_back(path: Path) -> list[Piece]:
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
-            local = _local(element.tag)
+            local = local_name(element.tag)
             text = element.text or ""
             # blank texts are dropped at the end: not made into pieces at all (a workbook
             # has hundreds of thousands of empty tails)
@@ -806,8 +800,8 @@ def read_back(path: Path) -> list[Piece]:
             if element.tail and element.tail.strip():
                 texts.append(Piece(name, element.tail))
             texts += [Piece(name, v) for n, v in element.attrib.items()
-                      if not _NUMBER.fullmatch(v) or (local, _local(n)) in _ELEMENT_ATTRIBUTES
-                      or (local, _local(n)) == ("n", "v")]
+                      if not _NUMBER.fullmatch(v) or (local, local_name(n)) in _ELEMENT_ATTRIBUTES
+                      or (local, local_name(n)) == ("n", "v")]
             if element.tag in _HEADER_FOOTER:
                 texts.append(Piece(name, _HF_CODE.sub(lambda m: " " * len(m.group()), text)))
             texts += [Piece(name, v.replace("_", " ")) for v in element.attrib.values() if "_" in v]
